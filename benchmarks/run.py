@@ -15,12 +15,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from cephkg import KnowledgeStore, build, parse_file, patent_graph, run_query
-from cephkg.claims import parse_claims
-from cephkg.coverage import covers, store_scopes
-from cephkg.reason import reason_patent
-from cephkg.text import clean_file
-from cephkg.validate import validate
+from cephkg import KnowledgeStore, build, parse_file, run_query
+from cephkg.chem.coverage import covers
+from cephkg.owl.reason import reason_patent
+from cephkg.owl.validate import validate
+from cephkg.rdf import claim_triples
+from cephkg.reading import clean_file, parse_claims
+from cephkg.store.scopes import load_scopes
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "patents"
@@ -48,7 +49,7 @@ def main() -> None:
         cleaned = clean_file(path)
         rows.append((f"claims: parse {path.stem}", *timed(lambda: parse_claims(cleaned), args.repeat)))
         patent = parse_file(path)
-        rows.append((f"graph: emit {path.stem}", *timed(lambda: patent_graph(patent), args.repeat)))
+        rows.append((f"graph: emit {path.stem}", *timed(lambda: claim_triples(patent), args.repeat)))
     with tempfile.TemporaryDirectory() as tmp:
         with KnowledgeStore(Path(tmp) / "store") as store:
             rows.append(("build: both seeds into a store", *timed(lambda: build([EXAMPLES], store), max(3, args.repeat // 4))))
@@ -56,7 +57,7 @@ def main() -> None:
                                  ("effective-definitions", {}), ("species", {}), ("process-steps", {}),
                                  ("claims-covering-compound", {"compound": CEFDINIR_PIVOXIL_KEY})]:
                 rows.append((f"query: {name}", *timed(lambda: run_query(store, name, **params), args.repeat)))
-            scopes = store_scopes(store, None)
+            scopes = load_scopes(store).scopes
             cache = Path(tmp) / "store" / "opsin-cache.json"
             rows.append(("covers: one SMILES against both seeds (scopes loaded)",
                          *timed(lambda: covers(CEFDINIR_PIVOXIL, scopes, cache), args.repeat)))

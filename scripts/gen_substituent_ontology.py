@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from cephkg.substituents import Vocabulary  # noqa: E402
+from cephkg.chem.substituents import Vocabulary  # noqa: E402
 
 OUTPUT = ROOT / "ontology" / "substituents.ttl"
 ONTOLOGY_IRI = "https://w3id.org/cephkg/ontology/substituents"

@@ -23,9 +23,9 @@ from typing import Any
 
 import pytest
 
-from cephkg.pipeline import build
-from cephkg.push import Endpoints
-from cephkg.store import KnowledgeStore
+from cephkg.store.build import build
+from cephkg.store.remote import Endpoints
+from cephkg.store.local import KnowledgeStore
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "patents"
@@ -57,7 +57,7 @@ def wait_for_port(port: int, process: subprocess.Popen[Any] | None = None, timeo
 
 
 def oxigraph_or_skip() -> str:
-    from cephkg.serve import ServeError, oxigraph_binary
+    from cephkg.store.serve import ServeError, oxigraph_binary
 
     try:
         return oxigraph_binary()

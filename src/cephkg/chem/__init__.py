@@ -1,0 +1,20 @@
+"""Stage 3, chemistry: names → structures, generic structures, group terms, coverage, reactions.
+
+``names`` resolves species names with OPSIN (one JVM per build, cached); ``standardise``
+splits salts and neutralises; ``compounds`` turns a patent's species into compound
+records; ``structures`` reads curated generic structures (sidecars); ``substituents``
+gives group terms a machine meaning; ``coverage`` decides which claims cover a compound;
+``chemistry`` gathers one patent's chemistry for the graph; ``reactions`` models process
+claims as reactions; ``terms`` repairs group terms for the reading stage.
+"""
+
+from __future__ import annotations
+
+from .chemistry import AlternativeClass, CoverageLink, PatentChemistry, patent_chemistry
+from .compounds import CompoundRecord, SpeciesResolution, resolve_species
+from .coverage import CoverageResult, PatentScope, Verdict, covers, scope_for
+from .terms import term_repairer
+
+__all__ = ["AlternativeClass", "CompoundRecord", "CoverageLink", "CoverageResult", "PatentChemistry",
+           "PatentScope", "SpeciesResolution", "Verdict", "covers", "patent_chemistry", "resolve_species",
+           "scope_for", "term_repairer"]

@@ -1,0 +1,783 @@
+"""Which claims cover a given compound, and why.
+
+A compound (SMILES, InChI, or a name OPSIN reads) is standardised into a neutral parent
+plus a salt form. Each claim is then decided by the rules of issue 3:
+
+* Markush compound claims: the claim's generic structure (a curated sidecar, see
+  :mod:`cephkg.structures`, taken from the nearest claim up the ``depends_on`` chain that
+  has one) must be a substructure; the substituent at every variable is cut out and must
+  satisfy the claim's *effective* definition, i.e. the definitions of the claim and of
+  every claim it depends on (all must hold). Stereo drawn in the structure must match;
+  stereo left open matches anything.
+* Species claims: the parent equals a named species (stereo the name leaves open matches
+  anything). A species claim is exhaustive on salts: the compound itself and the salt
+  forms it lists, nothing else. Markush claims cover salts when they, or a claim they
+  depend on, have a salts clause.
+* Process claims cover nothing but are reported ``product_of_process`` when a product
+  formula (or a species the claim names) matches; composition, method-of-treatment and use
+  claims are reported with their category when they refer to a covering claim.
+
+Near misses are the claims whose compound-claim ancestors all cover the compound but which
+fail themselves, with the first failing constraint first in ``reasons``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from rdkit import Chem
+from rdkit.Chem.rdMolDescriptors import CalcMolFormula
+from rdkit.rdBase import BlockLogs
+
+from ..errors import InputError
+from ..model import Claim, Definition, Patent
+from .compounds import resolve_species
+from .names import NameCache, resolve_names
+from .standardise import Standardised, salt_forms, standardise
+from .structures import GenericStructure, StructureFile, structures_for
+from .substituents import TermMatch, Vocabulary
+
+__all__ = ["Assignment", "Verdict", "QueryCompound", "CoverageResult", "PatentScope",
+           "SpeciesTarget", "Target", "prepare_target", "parse_compound", "covers"]
+
+Relation = Literal["covers", "product_of_process", "composition", "method_of_treatment", "use"]
+Via = Literal["markush", "species"]
+_REFERRING = ("composition", "method_of_treatment", "use")
+_OXIME = Chem.MolFromSmarts("[CX3](=O)[CX3](=[NX2][OX2,OX1-])")
+
+
+# ----------------------------------------------------------------------------- model
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """The substituent a variable took and the group term of the claim it satisfies."""
+
+    variable: str
+    fragment: str
+    term: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"fragment": self.fragment, "term": self.term}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One claim's answer for one compound: a hit (``ok``) or a near miss."""
+
+    patent: str
+    claim: int
+    category: str
+    relation: Relation
+    dependent: bool
+    via: Via
+    ok: bool
+    assignment: tuple[Assignment, ...] = ()
+    reasons: tuple[str, ...] = ()
+    salt_rule: str | None = None
+    structure: str | None = None  # "claim N formula M" of the structure used
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"patent": self.patent, "claim": self.claim, "category": self.category,
+                               "relation": self.relation, "dependent": self.dependent, "via": self.via,
+                               "assignment": {a.variable: a.to_dict() for a in self.assignment},
+                               "reasons": list(self.reasons)}
+        if self.salt_rule:
+            out["salt_rule"] = self.salt_rule
+        if self.structure:
+            out["structure"] = self.structure
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class QueryCompound:
+    input: str
+    smiles: str
+    inchikey: str | None
+    salt_form: str | None
+    parent_smiles: str
+    parent_inchikey: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"input": self.input, "smiles": self.smiles, "inchikey": self.inchikey,
+                "salt_form": self.salt_form, "parent_smiles": self.parent_smiles,
+                "parent_inchikey": self.parent_inchikey}
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageResult:
+    query: QueryCompound
+    hits: tuple[Verdict, ...]
+    near_misses: tuple[Verdict, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query.to_dict(), "hits": [h.to_dict() for h in self.hits],
+                "near_misses": [n.to_dict() for n in self.near_misses]}
+
+    def claims(self, patent: str | None = None, relation: str = "covers") -> list[int]:
+        return [h.claim for h in self.hits if h.relation == relation and (patent is None or h.patent == patent)]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A standardised compound ready for matching (parent with stereo, salt form apart)."""
+
+    parent: Chem.Mol
+    explicit: Chem.Mol
+    formula: str
+    salt_form: str | None
+    standardised: Standardised
+
+
+@dataclass(frozen=True, slots=True)
+class SpeciesTarget:
+    """A species a claim names, as a structure (None when its name did not resolve)."""
+
+    claim: int
+    index: int
+    name: str
+    salt_forms: tuple[str, ...]
+    target: Target | None
+    failure: str | None = None
+
+
+# ----------------------------------------------------------------------------- inputs
+
+def _stereo_mol(smiles: str) -> Chem.Mol:
+    with BlockLogs():
+        mol = Chem.MolFromSmiles(smiles)
+    if mol is None:
+        raise InputError(f"{smiles!r} is not a SMILES RDKit can read")
+    Chem.SetBondStereoFromDirections(mol)
+    return mol
+
+
+def prepare_target(mol_or_smiles: Chem.Mol | str) -> Target:
+    """Standardise and keep what matching needs."""
+    std = standardise(mol_or_smiles)
+    parent = _stereo_mol(std.parent_smiles)
+    return Target(parent=parent, explicit=Chem.AddHs(parent), formula=CalcMolFormula(parent),
+                  salt_form=std.salt_form, standardised=std)
+
+
+def parse_compound(value: str, cache_path: Path | None = None) -> Chem.Mol:
+    """A compound given as InChI, SMILES, or (failing both) a name OPSIN can read."""
+    text = value.strip()
+    with BlockLogs():
+        if text.startswith("InChI="):
+            mol = Chem.MolFromInchi(text)
+            if mol is None:
+                raise InputError(f"{value!r} is not an InChI RDKit can read")
+            return _from_inchi(mol, text)
+        mol = Chem.MolFromSmiles(text) if " " not in text else None
+    if mol is not None and mol.GetNumAtoms():
+        return mol
+    
+
+    res = resolve_names([text], NameCache(cache_path) if cache_path else None)[text]
+    if not res.ok or not res.smiles:
+        raise InputError(f"{value!r} is neither SMILES nor InChI, and OPSIN cannot read it as a name: {res.message}")
+    return Chem.MolFromSmiles(res.smiles)
+
+
+def _layers(inchi: str, drop: tuple[str, ...]) -> str:
+    return "/".join(part for part in inchi.split("/") if not part.startswith(drop))
+
+
+def _from_inchi(mol: Chem.Mol, inchi: str) -> Chem.Mol:
+    """The usual tautomer of an InChI structure, with the InChI's double-bond geometry.
+
+    InChI's mobile hydrogens come back as e.g. an imidic acid; RDKit's canonical tautomer
+    is the amide, but tautomer canonicalisation drops C=N geometry, so the geometry is put
+    back by choosing the stereoisomer whose InChI has the input's /b layer.
+    """
+    from rdkit.Chem.EnumerateStereoisomers import (
+        EnumerateStereoisomers,
+        StereoEnumerationOptions,
+    )
+    from rdkit.Chem.MolStandardize import rdMolStandardize
+
+    with BlockLogs():
+        canon = rdMolStandardize.TautomerEnumerator().Canonicalize(mol)
+        drop = ("t", "m", "s") if "/t" not in inchi else ()
+        wanted = _layers(inchi, drop)
+        options = StereoEnumerationOptions(onlyUnassigned=True, unique=True, maxIsomers=256)
+        for isomer in EnumerateStereoisomers(canon, options=options):
+            if _layers(Chem.MolToInchi(isomer), drop) == wanted:
+                if drop:
+                    for atom in isomer.GetAtoms():
+                        atom.SetChiralTag(Chem.ChiralType.CHI_UNSPECIFIED)
+                return Chem.MolFromSmiles(Chem.MolToSmiles(isomer))
+    return canon
+
+
+# ----------------------------------------------------------------------------- stereo
+
+def _cis(mol: Chem.Mol, a: int, b: int, na: int, nb: int) -> bool | None:
+    """Are ``na`` (bonded to ``a``) and ``nb`` (bonded to ``b``) cis across a=b? None if open."""
+    bond = mol.GetBondBetweenAtoms(a, b)
+    if bond is None or bond.GetBondType() != Chem.BondType.DOUBLE:
+        return None
+    stereo = bond.GetStereo()
+    if stereo in (Chem.BondStereo.STEREONONE, Chem.BondStereo.STEREOANY):
+        return None
+    atoms = list(bond.GetStereoAtoms())
+    if len(atoms) != 2:
+        return None
+    cis = stereo in (Chem.BondStereo.STEREOCIS, Chem.BondStereo.STEREOZ)
+    if bond.GetBeginAtomIdx() != a:
+        na, nb = nb, na
+    s1, s2 = atoms
+    if na != s1:
+        cis = not cis
+    if nb != s2:
+        cis = not cis
+    return cis
+
+
+def _geometry_word(mol: Chem.Mol, a: int, b: int, na: int, nb: int, cis: bool | None) -> str:
+    if cis is None:
+        return "unspecified"
+    atom_a, atom_b = mol.GetAtomWithIdx(a), mol.GetAtomWithIdx(b)
+    if {atom_a.GetSymbol(), atom_b.GetSymbol()} == {"C", "N"}:
+        c, n, nc, nn = (a, b, na, nb) if atom_a.GetSymbol() == "C" else (b, a, nb, na)
+        oxygen = mol.GetAtomWithIdx(nn).GetSymbol() == "O"
+        carbonyl = any(bd.GetBondType() == Chem.BondType.DOUBLE and bd.GetOtherAtom(mol.GetAtomWithIdx(nc)).GetSymbol() == "O"
+                       for bd in mol.GetAtomWithIdx(nc).GetBonds())
+        if oxygen and carbonyl:
+            return "syn" if cis else "anti"
+    return "cis" if cis else "trans"
+
+
+def _check_geometry(reference: Chem.Mol, target: Chem.Mol, match: Sequence[int]) -> str | None:
+    """None when every double bond drawn with geometry in ``reference`` has it in ``target``."""
+    for bond in reference.GetBonds():
+        if bond.GetStereo() not in (Chem.BondStereo.STEREOCIS, Chem.BondStereo.STEREOTRANS,
+                                    Chem.BondStereo.STEREOE, Chem.BondStereo.STEREOZ):
+            continue
+        a, b = bond.GetBeginAtomIdx(), bond.GetEndAtomIdx()
+        na, nb = bond.GetStereoAtoms()
+        want = _cis(reference, a, b, na, nb)
+        got = _cis(target, match[a], match[b], match[na], match[nb])
+        if got != want:
+            wanted = _geometry_word(reference, a, b, na, nb, want)
+            found = _geometry_word(target, match[a], match[b], match[na], match[nb], got)
+            what = "oxime C=N" if "syn" in (wanted, found) or "anti" in (wanted, found) or {
+                reference.GetAtomWithIdx(a).GetSymbol(), reference.GetAtomWithIdx(b).GetSymbol()} == {"C", "N"} else "C=C"
+            if what == "oxime C=N" and wanted in ("cis", "trans"):
+                wanted = _geometry_word(target, match[a], match[b], match[na], match[nb], want)
+            return f"the {what} geometry is {found}; the claim requires {wanted}"
+    return None
+
+
+# ----------------------------------------------------------------------------- matching
+
+def _fragment(mol: Chem.Mol, root: int, core_neighbour: int, core: set[int]) -> str | None:
+    """SMILES of the substituent at ``root`` with ``[*]`` for the core; None if it rejoins the core."""
+    seen = {root}
+    todo = [root]
+    while todo:
+        i = todo.pop()
+        for nb in mol.GetAtomWithIdx(i).GetNeighbors():
+            j = nb.GetIdx()
+            if j == core_neighbour and i == root:
+                continue
+            if j in core and j != root:
+                return None
+            if j not in seen:
+                seen.add(j)
+                todo.append(j)
+    rw = Chem.RWMol(mol)
+    attach = rw.GetAtomWithIdx(core_neighbour)
+    attach.SetAtomicNum(0)
+    attach.SetFormalCharge(0)
+    attach.SetIsotope(0)
+    attach.SetNoImplicit(True)
+    attach.SetNumExplicitHs(0)
+    attach.SetChiralTag(Chem.ChiralType.CHI_UNSPECIFIED)
+    keep = seen | {core_neighbour}
+    for idx in sorted((a.GetIdx() for a in rw.GetAtoms() if a.GetIdx() not in keep), reverse=True):
+        rw.RemoveAtom(idx)
+    frag = rw.GetMol()
+    with BlockLogs():
+        if frag.GetNumAtoms() == 2 and any(a.GetAtomicNum() == 1 for a in frag.GetAtoms()):
+            return "[*][H]"
+        frag = Chem.RemoveHs(frag, sanitize=False)
+        try:
+            Chem.SanitizeMol(frag)
+        except Exception:  # noqa: BLE001 - aromatic fragments cut from a ring cannot kekulise
+            pass
+        smiles = Chem.MolToSmiles(frag)
+        return smiles if "[*" in smiles else smiles.replace("*", "[*]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Constraint:
+    claim: int
+    variable: str
+    alternatives: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Attempt:
+    ok: bool
+    passed: int
+    reasons: list[str] = field(default_factory=list)
+    assignment: list[Assignment] = field(default_factory=list)
+
+
+class PatentScope:
+    """One patent's claims, structures and species, ready to decide coverage."""
+
+    def __init__(self, patent: Patent, structures: StructureFile | None,
+                 species: Mapping[tuple[int, int], SpeciesTarget], vocabulary: Vocabulary | None = None) -> None:
+        self.patent = patent
+        self.structures = structures
+        self.species = dict(species)
+        conventions = dict(structures.conventions) if structures else None
+        self.vocabulary = vocabulary if vocabulary is not None else Vocabulary.load(conventions)
+        self._claims = {c.number: c for c in patent.claims}
+
+    # -- claim structure ------------------------------------------------------------
+
+    def ancestors(self, claim: Claim) -> list[Claim]:
+        """Claims ``claim`` depends on, nearest first (transitively)."""
+        out: list[Claim] = []
+        todo = list(claim.depends_on)
+        while todo:
+            n = todo.pop(0)
+            parent = self._claims.get(n)
+            if parent is not None and parent not in out:
+                out.append(parent)
+                todo.extend(parent.depends_on)
+        return out
+
+    def structure_for(self, claim: Claim) -> GenericStructure | None:
+        """The first formula's structure of the claim or its nearest ancestor that has one."""
+        if self.structures is None:
+            return None
+        for c in (claim, *self.ancestors(claim)):
+            for f in c.formulas:
+                s = self.structures.get(c.number, f.index)
+                if s is not None:
+                    return s
+        return None
+
+    def constraints(self, claim: Claim, variables: Iterable[str],
+                    own: Sequence[Definition] = ()) -> dict[str, list[_Constraint]]:
+        """Every explicit definition of each variable along the chain, root claim first."""
+        chain = [*reversed(self.ancestors(claim)), claim]
+        out: dict[str, list[_Constraint]] = {v: [] for v in variables}
+        for c in chain:
+            defs = list(c.definitions) + (list(own) if c is claim else [])
+            seen: set[str] = set()
+            for d in defs:
+                if d.variable in out and not d.inherited and d.alternatives and d.variable not in seen:
+                    seen.add(d.variable)
+                    out[d.variable].append(_Constraint(c.number, d.variable, d.alternatives))
+        return out
+
+    def salts_clause_claim(self, claim: Claim) -> Claim | None:
+        for c in (claim, *self.ancestors(claim)):
+            if c.salts_clause is not None:
+                return c
+        return None
+
+    # -- decisions --------------------------------------------------------------------
+
+    def evaluate(self, target: Target) -> list[Verdict]:
+        """A verdict for every claim that matters: hits and near misses, claim order."""
+        verdicts: dict[int, Verdict] = {}
+        for claim in sorted(self.patent.claims, key=lambda c: c.number):
+            verdict: Verdict | None = None
+            if claim.category == "compound":
+                verdict = self._species(claim, target, "covers") if claim.species else self._markush(claim, target, "covers")
+            elif claim.category == "process":
+                verdict = self._process(claim, target)
+            if verdict is not None:
+                verdicts[claim.number] = verdict
+        for claim in self.patent.claims:
+            if claim.category in _REFERRING:
+                covering = [verdicts[n] for n in claim.refers_to if n in verdicts and verdicts[n].ok
+                            and verdicts[n].relation == "covers"]
+                if covering:
+                    first = covering[0]
+                    verdicts[claim.number] = Verdict(
+                        self.patent.patent_id, claim.number, claim.category, claim.category,  # type: ignore[arg-type]
+                        bool(claim.depends_on), first.via, True, first.assignment,
+                        (f"claim {claim.number} ({claim.category.replace('_', ' ')}) refers to claim "
+                         f"{first.claim}, which covers the compound",), first.salt_rule, first.structure)
+        return [v for v in sorted(verdicts.values(), key=lambda v: v.claim)
+                if v.ok or self._is_frontier(v, verdicts)]
+
+    def _is_frontier(self, v: Verdict, verdicts: Mapping[int, Verdict]) -> bool:
+        """A failure is a near miss when every compound claim it depends on covers the compound."""
+        if not v.reasons:
+            return False
+        claim = self._claims[v.claim]
+        for a in self.ancestors(claim):
+            prior = verdicts.get(a.number)
+            if a.category in ("compound", "process") and (prior is None or not prior.ok):
+                return False
+        return True
+
+    def _verdict(self, claim: Claim, relation: Relation, via: Via, ok: bool, reasons: Sequence[str],
+                 assignment: Sequence[Assignment] = (), salt_rule: str | None = None,
+                 structure: str | None = None) -> Verdict:
+        return Verdict(self.patent.patent_id, claim.number, claim.category, relation, bool(claim.depends_on),
+                       via, ok, tuple(assignment), tuple(reasons), salt_rule, structure)
+
+    def _species(self, claim: Claim, target: Target, relation: Relation) -> Verdict | None:
+        near: Verdict | None = None
+        for sp in sorted(self.species_of(claim), key=lambda s: s.index):
+            if sp.target is None:
+                continue
+            same, why = _same_compound(sp.target, target)
+            if not same:
+                if why is not None and near is None:
+                    near = self._verdict(claim, relation, "species", False, (f"{why} (claim {claim.number} names {sp.name})",))
+                continue
+            reasons = [f"the parent equals the species claim {claim.number} names: {sp.name}"]
+            if target.salt_form is None:
+                rule = "the species itself"
+            elif target.salt_form in sp.salt_forms:
+                rule = f"claim {claim.number} names its {_salt_label(target.salt_form)}"
+            else:
+                listed = ", ".join(_salt_label(s) for s in sp.salt_forms) or "no salt"
+                return self._verdict(claim, relation, "species", False, (
+                    f"salt form {target.salt_form} is not named: claim {claim.number} names the compound "
+                    f"and {listed}; a species claim covers exactly what it names",))
+            reasons.append(rule)
+            return self._verdict(claim, relation, "species", True, reasons, salt_rule=rule)
+        return near
+
+    def species_of(self, claim: Claim) -> list[SpeciesTarget]:
+        return [sp for (c, _), sp in self.species.items() if c == claim.number]
+
+    def _process(self, claim: Claim, target: Target) -> Verdict | None:
+        if claim.species:
+            return self._species(claim, target, "product_of_process")
+        consumed = {i for s in claim.steps for i in s.consumes}
+        produced = {i for s in claim.steps for i in s.produces}
+        best: Verdict | None = None
+        for f in claim.formulas:
+            if f.index in consumed or not (f.index == 1 or f.index in produced):
+                continue
+            structure = self.structures.get(claim.number, f.index) if self.structures is not None else None
+            if structure is None:
+                continue
+            verdict = self._markush(claim, target, "product_of_process", structure, f.definitions)
+            if verdict is not None and verdict.ok:
+                return verdict
+            best = best or verdict
+        return best
+
+    def _markush(self, claim: Claim, target: Target, relation: Relation,
+                 structure: GenericStructure | None = None, own: Sequence[Definition] = ()) -> Verdict | None:
+        structure = structure or self.structure_for(claim)
+        if structure is None:
+            return self._verdict(claim, relation, "markush", False, (
+                f"no generic structure is curated for claim {claim.number} (its formula image was lost)",))
+        where = f"claim {structure.claim} formula {structure.formula}"
+        names = structure.variable_map
+        constraints = self.constraints(claim, set(names.values()), own)
+        query = structure.query
+        with BlockLogs():
+            matches = target.explicit.GetSubstructMatches(query, uniquify=False, useChirality=False, maxMatches=2000)
+            chiral = (set(target.explicit.GetSubstructMatches(_tetrahedral_only(query), uniquify=False,
+                                                                 useChirality=True, maxMatches=2000))
+                      if _has_centres(structure.reference) else None)
+        if not matches:
+            return None
+        best: _Attempt | None = None
+        seen: set[tuple[int, ...]] = set()
+        for match in matches:
+            key = tuple(match[a.GetIdx()] for a in query.GetAtoms()
+                        if a.GetAtomMapNum() or target.explicit.GetAtomWithIdx(match[a.GetIdx()]).GetAtomicNum() != 1)
+            if key in seen:
+                continue
+            seen.add(key)
+            attempt = self._attempt(structure, target, match, names, constraints)
+            if attempt.ok and chiral is not None and tuple(match) not in chiral:
+                attempt = _Attempt(False, 1, [f"a stereocentre {where} fixes differs or is unspecified in the compound"])
+            if attempt.ok:
+                salt_rule, salt_problem = self._salt_rule(claim, target)
+                if salt_problem is not None:
+                    return self._verdict(claim, relation, "markush", False, (salt_problem,), attempt.assignment,
+                                         structure=where)
+                reasons = [f"contains the generic structure of {where}"
+                           + (" (curated" + (", inferred" if structure.inferred else "") + ")" if structure.curated else ""),
+                           *attempt.reasons]
+                if salt_rule:
+                    reasons.append(f"salt form {target.salt_form}: covered by the {salt_rule}")
+                return self._verdict(claim, relation, "markush", True, reasons, attempt.assignment, salt_rule, where)
+            if best is None or attempt.passed > best.passed:
+                best = attempt
+        if best is None:  # every match repeated one already tried
+            return None
+        return self._verdict(claim, relation, "markush", False, best.reasons, best.assignment, None, where)
+
+    def _salt_rule(self, claim: Claim, target: Target) -> tuple[str | None, str | None]:
+        """(the rule that lets the claim reach the salt form, or why it cannot)."""
+        if target.salt_form is None:
+            return None, None
+        owner = self.salts_clause_claim(claim)
+        if owner is None or owner.salts_clause is None:
+            return None, (f"the compound is a salt ({target.salt_form}) and neither claim {claim.number} nor a "
+                          "claim it depends on has a salts clause")
+        bad = _unsalted(target.salt_form)
+        if bad:
+            return None, bad
+        return (f"salts clause of claim {owner.number} ('{owner.salts_clause.text}')"
+                + ("" if owner is claim else f", inherited by claim {claim.number}")), None
+
+    def _attempt(self, structure: GenericStructure, target: Target, match: Sequence[int],
+                 names: Mapping[int, str], constraints: Mapping[str, list[_Constraint]]) -> _Attempt:
+        query = structure.query
+        core = {match[a.GetIdx()] for a in query.GetAtoms() if not _is_dummy(a, structure)}
+        attempt = _Attempt(True, 0)
+        image = set(match)
+        for atom in query.GetAtoms():
+            if _is_dummy(atom, structure):
+                continue
+            got = target.explicit.GetAtomWithIdx(match[atom.GetIdx()])
+            if any(n.GetAtomicNum() != 1 and n.GetIdx() not in image for n in got.GetNeighbors()):
+                return _Attempt(False, 0, [
+                    f"the {got.GetSymbol()} at position {atom.GetIdx() + 1} of the generic structure carries a "
+                    "substituent in the compound where the structure has hydrogen (no variable there)"])
+        geometry = _check_geometry(structure.reference, target.explicit, match)
+        if geometry is not None:
+            return _Attempt(False, 0, [geometry])
+        attempt.passed += 1
+        seen_vars: dict[str, int] = {}
+        for atom in query.GetAtoms():
+            k = atom.GetAtomMapNum()
+            if not k:
+                continue
+            var = names[k]
+            seen_vars[var] = seen_vars.get(var, 0) + 1
+            label = var if seen_vars[var] == 1 else f"{var}#{seen_vars[var]}"
+            t = match[atom.GetIdx()]
+            if _is_dummy(atom, structure):
+                nbrs = [n.GetIdx() for n in atom.GetNeighbors()]
+                frag = _fragment(target.explicit, t, match[nbrs[0]], core)
+                if frag is None:
+                    return _Attempt(False, attempt.passed, [f"{var} forms a ring with the rest of the structure"])
+                display = f"{var} = {frag}"
+                check = lambda term, frag=frag, display=display: self.vocabulary.check(term, frag, name=display)  # noqa: E731
+            else:
+                heavy = target.parent.GetAtomWithIdx(t)
+                frag = f"[{heavy.GetSymbol() if not heavy.GetIsAromatic() else heavy.GetSymbol().lower()}" + \
+                       (f"H{heavy.GetTotalNumHs()}" if heavy.GetTotalNumHs() else "") + "]"
+                display = f"{var} = {frag}"
+                check = lambda term, heavy=heavy, display=display: _ring_check(self.vocabulary, term, heavy, display)  # noqa: E731
+            terms: list[str] = []
+            if not constraints.get(var):
+                return _Attempt(False, attempt.passed, [f"{var} has no definition at this claim"])
+            for c in constraints[var]:
+                results = [check(term) for term in c.alternatives]
+                passed = [r for r in results if r.ok]
+                if not passed:
+                    if len(results) == 1:
+                        first = results[0].reasons[0]
+                    else:
+                        details = "; ".join(r.reasons[0].split(": ", 1)[-1] for r in results)
+                        first = f"{display} is not {' or '.join(c.alternatives)}: {details}"
+                    return _Attempt(False, attempt.passed, [f"{first} (claim {c.claim})", *results[0].reasons[1:]],
+                                    attempt.assignment)
+                attempt.passed += 1
+                terms.append(passed[0].term)
+                attempt.reasons.append(f"{passed[0].reasons[0]} (claim {c.claim})")
+            attempt.assignment.append(Assignment(label, frag, terms[-1]))
+        return attempt
+
+
+def _has_centres(mol: Chem.Mol) -> bool:
+    return any(a.GetChiralTag() != Chem.ChiralType.CHI_UNSPECIFIED for a in mol.GetAtoms())
+
+
+def _tetrahedral_only(mol: Chem.Mol) -> Chem.Mol:
+    """A copy without double-bond stereo, so chiral matching judges only stereocentres."""
+    out = Chem.Mol(mol)
+    for bond in out.GetBonds():
+        bond.SetStereo(Chem.BondStereo.STEREONONE)
+        if bond.GetBondDir() != Chem.BondDir.NONE:
+            bond.SetBondDir(Chem.BondDir.NONE)
+    return out
+
+
+def _is_dummy(atom: Chem.Atom, structure: GenericStructure) -> bool:
+    if not atom.GetAtomMapNum():
+        return False
+    if structure.is_smarts:
+        ref = structure.reference.GetAtomWithIdx(atom.GetIdx())
+        return ref.GetAtomicNum() == 0
+    return atom.GetAtomicNum() == 0
+
+
+def _ring_check(vocabulary: Vocabulary, term: str, atom: Chem.Atom, display: str) -> TermMatch:
+    """check_atom with the variable named in the reasons ("Y = [n] is nitrogen")."""
+    result = vocabulary.check_atom(term, atom)
+    first = result.reasons[0]
+    if first.startswith("["):
+        first = f"{display} {first.split(' ', 1)[1]}"
+    return TermMatch(result.term, result.ok, (first, *result.reasons[1:]))
+
+
+def _salt_label(form: str) -> str:
+    for f in salt_forms():
+        if f.id == form:
+            return f.label
+    return form
+
+
+def _unsalted(salt_form: str) -> str | None:
+    """Why a salt form is outside a salts clause, or None when it is a salt."""
+    kinds = {f.id: f.kind for f in salt_forms()}
+    for part in salt_form.split(";"):
+        if part.startswith("unknown:"):
+            return f"counter-ion {part[8:]} is not in the salt-form vocabulary, so it cannot be judged a (pharmaceutically acceptable) salt"
+        if kinds.get(part) == "solvate":
+            return f"{part} is a solvate, not a salt; the salts clause does not reach it"
+    return None
+
+
+def _same_compound(species: Target, target: Target) -> tuple[bool, str | None]:
+    """Equal parents, stereo the species leaves open matching anything.
+
+    Returns (False, reason) when the constitution is the same but stereo differs, and
+    (False, None) when the compounds are simply different.
+    """
+    if species.formula != target.formula or species.parent.GetNumAtoms() != target.parent.GetNumAtoms():
+        return False, None
+    with BlockLogs():
+        flat = target.parent.GetSubstructMatches(species.parent, useChirality=False, uniquify=False, maxMatches=200)
+        chiral = target.parent.GetSubstructMatches(_tetrahedral_only(species.parent), useChirality=True,
+                                                   uniquify=False, maxMatches=200)
+    if not flat:
+        return False, None
+    if not chiral:
+        return False, "same constitution, but a stereocentre the species fixes differs or is unspecified"
+    why = None
+    for match in chiral:
+        why = _check_geometry(species.parent, target.parent, match)
+        if why is None:
+            return True, None
+    return False, why
+
+
+# ----------------------------------------------------------------------------- stores
+
+def species_targets(patent: Patent, structures: Mapping[tuple[int, int], str | None],
+                    failures: Mapping[tuple[int, int], str] | None = None) -> dict[tuple[int, int], SpeciesTarget]:
+    """Species of ``patent`` with their resolved parent SMILES (keys: claim, species index)."""
+    out: dict[tuple[int, int], SpeciesTarget] = {}
+    for claim in patent.claims:
+        for sp in claim.species:
+            key = (claim.number, sp.index)
+            smiles = structures.get(key)
+            target = prepare_target(smiles) if smiles else None
+            out[key] = SpeciesTarget(claim.number, sp.index, sp.name, sp.salt_forms, target,
+                                     (failures or {}).get(key))
+    return out
+
+
+def scope_for(patent: Patent, cache_path: Path | None, structures: StructureFile | None = None) -> PatentScope:
+    """A scope for a parsed patent, its species resolved through the OPSIN cache.
+
+    ``structures`` defaults to the patent's sidecar next to its source file, if any.
+    """
+    resolved = resolve_species([patent], cache_path)
+    smiles = {k[1:]: r.smiles for k, r in resolved.items() if k[0] == patent.patent_id}
+    failures = {k[1:]: r.failure for k, r in resolved.items() if k[0] == patent.patent_id and r.failure}
+    if structures is None:
+        structures = structures_for(patent)
+    return PatentScope(patent, structures, species_targets(patent, smiles, failures))
+
+
+def covers(value: str | Chem.Mol, scopes: Sequence[PatentScope], cache_path: Path | None = None) -> CoverageResult:
+    """Decide every claim of ``scopes`` for one compound."""
+    mol = value if isinstance(value, Chem.Mol) else parse_compound(value, cache_path)
+    target = prepare_target(mol)
+    std = target.standardised
+    query = QueryCompound(input=value if isinstance(value, str) else std.smiles, smiles=std.smiles,
+                          inchikey=std.inchikey, salt_form=std.salt_form,
+                          parent_smiles=std.parent_smiles, parent_inchikey=std.parent_inchikey)
+    hits: list[Verdict] = []
+    near: list[Verdict] = []
+    for scope in scopes:
+        for v in scope.evaluate(target):
+            (hits if v.ok else near).append(v)
+    return CoverageResult(query, tuple(hits), tuple(near))
+
+
+__all__ += ["species_targets", "scope_for"]
+
+
+# ----------------------------------------------------------------------------- check
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One failed self-consistency rule of ``cephkg check``."""
+
+    patent: str
+    claim: int
+    rule: Literal["species-covered", "variable-defined", "term-interpretable", "structure", "resolution"]
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"patent": self.patent, "claim": self.claim, "rule": self.rule, "message": self.message}
+
+
+def check_scope(scope: PatentScope) -> list[Violation]:
+    """Species covered by their claim and its ancestors; variables defined; terms interpretable."""
+    from dataclasses import replace
+
+    pid = scope.patent.patent_id
+    out: list[Violation] = []
+    for claim in scope.patent.claims:
+        for f in claim.formulas:
+            for d in f.definitions:
+                out += [Violation(pid, claim.number, "term-interpretable",
+                                  f"{d.variable}: '{t}' is not a term cephkg can interpret")
+                        for t in d.alternatives if not scope.vocabulary.interpretable(t)]
+        formula_defs = {(d.span, d.variable) for f in claim.formulas for d in f.definitions}
+        for d in claim.definitions:
+            if (d.span, d.variable) not in formula_defs:
+                out += [Violation(pid, claim.number, "term-interpretable",
+                                  f"{d.variable}: '{t}' is not a term cephkg can interpret")
+                        for t in d.alternatives if not scope.vocabulary.interpretable(t)]
+        if claim.category == "compound" and not claim.species:
+            structure = scope.structure_for(claim)
+            if structure is None:
+                out.append(Violation(pid, claim.number, "structure", "no generic structure is curated for this claim"))
+            else:
+                names = set(structure.variable_map.values())
+                for var, found in sorted(scope.constraints(claim, names).items()):
+                    if not found:
+                        out.append(Violation(pid, claim.number, "variable-defined",
+                                             f"{var} (in claim {structure.claim} formula {structure.formula}) "
+                                             "has no definition at this claim"))
+        for sp in scope.species_of(claim):
+            if sp.target is None:
+                out.append(Violation(pid, claim.number, "resolution",
+                                     f"species {sp.index} '{sp.name}' has no structure: {sp.failure or 'unresolved'}"))
+                continue
+            for salt in (None, *sp.salt_forms):
+                target = replace(sp.target, salt_form=salt)
+                verdicts = {v.claim: v for v in scope.evaluate(target)}
+                for c in (claim, *scope.ancestors(claim)):
+                    if c.category not in ("compound", "process"):
+                        continue
+                    v = verdicts.get(c.number)
+                    if v is None or not v.ok:
+                        what = sp.name + (f" ({salt})" if salt else "")
+                        why = v.reasons[0] if v is not None and v.reasons else "not matched"
+                        out.append(Violation(pid, claim.number, "species-covered",
+                                             f"species {sp.index} {what} is not covered by claim {c.number}: {why}"))
+    return out
+
+
+__all__ += ["Violation", "check_scope"]

@@ -1,0 +1,257 @@
+"""Chemical names -> structures with OPSIN (via py2opsin), behind a persistent cache.
+
+Starting a JVM costs about half a second, so all names not yet known are resolved in
+*one* OPSIN call, and every answer - failures included, with OPSIN's message - is kept in
+an on-disk cache keyed by OPSIN version and name, so a rebuild never starts Java for a
+name it has seen before.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import tempfile
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from ..errors import ResolutionError
+
+__all__ = ["NameResolution", "NameCache", "resolve_names", "opsin_version"]
+
+Status = Literal["ok", "failed"]
+
+_JAVA_MISSING = "Java runtime not found; run scripts/setup.sh or apt-get install -y default-jre-headless"
+_JAR_RE = re.compile(r"^opsin-cli-(?P<version>[0-9][0-9A-Za-z.\-]*)-jar-with-dependencies\.jar$")
+_WARNING_HEADER = "OPSIN raised the following error(s) while parsing:"
+#: stderr lines the JVM itself prints; not OPSIN messages about a name.
+_JVM_NOISE = ("Picked up ", "WARNING: ", "OpenJDK ")
+_CACHE_FORMAT = "cephkg-opsin-cache"
+_CACHE_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class NameResolution:
+    """OPSIN's answer for one name: a SMILES, or the reason it could not parse it."""
+
+    name: str
+    status: Status
+    smiles: str | None
+    message: str
+    opsin_version: str
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@lru_cache(maxsize=1)
+def opsin_version() -> str:
+    """Version of the OPSIN jar py2opsin bundles, read from its file name.
+
+    Found without importing py2opsin, whose import runs ``java -version``.
+    """
+    spec = importlib.util.find_spec("py2opsin")
+    if spec is None or not spec.submodule_search_locations:
+        raise ResolutionError("py2opsin is not installed; it is a dependency of cephkg (pip install py2opsin)")
+    for location in spec.submodule_search_locations:
+        for entry in sorted(Path(location).iterdir()):
+            match = _JAR_RE.match(entry.name)
+            if match:
+                return match.group("version")
+    raise ResolutionError("py2opsin is installed but its bundled OPSIN jar was not found")
+
+
+class NameCache:
+    """JSON file of OPSIN results, keyed by OPSIN version then name.
+
+    Written atomically (temp file in the same directory, fsync, ``os.replace``), so an
+    interrupted write leaves the previous file intact. An unreadable file is treated as
+    empty (with a warning) - it is only a cache - and replaced on the next save.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._entries: dict[str, dict[str, dict[str, Any]]] = self._read(warn=True)
+
+    def __len__(self) -> int:
+        return sum(len(names) for names in self._entries.values())
+
+    def get(self, name: str, version: str) -> NameResolution | None:
+        """The cached result for ``name`` under OPSIN ``version``, if any."""
+        entry = self._entries.get(version, {}).get(name)
+        if entry is None:
+            return None
+        return NameResolution(name=name, status=entry["status"], smiles=entry.get("smiles"),
+                              message=entry.get("message", ""), opsin_version=version)
+
+    def put(self, results: Iterable[NameResolution]) -> None:
+        """Add results and save the file at once (merging entries other processes wrote)."""
+        added = 0
+        for res in results:
+            self._entries.setdefault(res.opsin_version, {})[res.name] = {
+                "status": res.status, "smiles": res.smiles, "message": res.message}
+            added += 1
+        if added:
+            self.save()
+
+    def save(self) -> None:
+        """Write the cache atomically; entries already on disk and not in memory are kept."""
+        merged = self._read(warn=False)
+        for version, names in self._entries.items():
+            merged.setdefault(version, {}).update(names)
+        self._entries = merged
+        document = {"format": _CACHE_FORMAT, "version": _CACHE_VERSION,
+                    "entries": {v: dict(sorted(n.items())) for v, n in sorted(merged.items())}}
+        _atomic_write_text(self.path, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+
+    def _read(self, *, warn: bool) -> dict[str, dict[str, dict[str, Any]]]:
+        try:
+            document = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            if warn:
+                warnings.warn(f"OPSIN cache {self.path} is unreadable ({exc}); starting empty",
+                              RuntimeWarning, stacklevel=3)
+            return {}
+        entries = document.get("entries") if isinstance(document, dict) else None
+        if (not isinstance(entries, dict) or document.get("format") != _CACHE_FORMAT
+                or document.get("version") != _CACHE_VERSION):
+            if warn:
+                warnings.warn(f"OPSIN cache {self.path} has an unknown format; starting empty",
+                              RuntimeWarning, stacklevel=3)
+            return {}
+        return {str(v): {str(n): e for n, e in names.items() if isinstance(e, dict) and e.get("status") in ("ok", "failed")}
+                for v, names in entries.items() if isinstance(names, dict)}
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    """Replace ``path`` by ``text`` so readers see the old or the new file, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o644  # mkstemp's 0600 would hide a shared cache from other users
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def resolve_names(names: Sequence[str], cache: NameCache | None = None) -> dict[str, NameResolution]:
+    """Resolve ``names`` to SMILES; names missing from ``cache`` go to OPSIN in one JVM call.
+
+    Returns one result per distinct name, in first-seen order. Names OPSIN cannot parse
+    come back ``failed`` with OPSIN's message (and are cached too). Raises
+    :class:`ResolutionError` when Java or py2opsin is missing or OPSIN itself crashes.
+    """
+    version = opsin_version()
+    ordered = list(dict.fromkeys(names))
+    results: dict[str, NameResolution] = {}
+    todo: list[str] = []
+    for name in ordered:
+        cached = cache.get(name, version) if cache is not None else None
+        if cached is not None:
+            results[name] = cached
+        elif not name.strip():
+            results[name] = NameResolution(name, "failed", None, "empty name", version)
+        else:
+            todo.append(name)
+    if todo:
+        fresh = _run_opsin(todo, version)
+        results.update(fresh)
+        if cache is not None:
+            cache.put(fresh.values())
+    return {name: results[name] for name in ordered}
+
+
+def _opsin_input(name: str) -> str:
+    """One line per name is OPSIN's batch format, so line breaks inside a name become spaces."""
+    return re.sub(r"[\r\n\t\f\v\u2028\u2029\x85]+", " ", name).strip()
+
+
+def _run_opsin(names: Sequence[str], version: str) -> dict[str, NameResolution]:
+    """One OPSIN call for all ``names``; failures get OPSIN's stderr message."""
+    if shutil.which("java") is None:
+        raise ResolutionError(_JAVA_MISSING)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # py2opsin's import-time "java may not be installed"
+        import py2opsin as _py2opsin_pkg
+    lines = [_opsin_input(name) for name in names]
+    with tempfile.TemporaryDirectory(prefix="cephkg-opsin-") as tmpdir:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                output = _py2opsin_pkg.py2opsin(lines, output_format="SMILES",
+                                                tmp_fpath=str(Path(tmpdir) / "names.txt"))
+            except Exception as exc:  # py2opsin's own error path can raise TypeError
+                raise ResolutionError(f"OPSIN call failed: {exc!r}") from exc
+    stderr_lines = _opsin_messages(caught)
+    if not isinstance(output, list) or len(output) != len(lines):
+        detail = "; ".join(stderr_lines) or "no message"
+        raise ResolutionError(f"OPSIN returned {type(output).__name__} for {len(lines)} names: {detail}")
+    failed = [i for i, smi in enumerate(output) if not smi.strip()]
+    messages = _assign_messages([lines[i] for i in failed], stderr_lines)
+    results: dict[str, NameResolution] = {}
+    for i, name in enumerate(names):
+        smiles = output[i].strip()
+        if smiles:
+            results[name] = NameResolution(name, "ok", smiles, "", version)
+    for i, message in zip(failed, messages):
+        results[names[i]] = NameResolution(names[i], "failed", None, message, version)
+    return {name: results[name] for name in names}
+
+
+def _opsin_messages(caught: Sequence[warnings.WarningMessage]) -> list[str]:
+    """OPSIN's stderr lines, unwrapped from py2opsin's RuntimeWarning text."""
+    lines: list[str] = []
+    for record in caught:
+        text = str(record.message)
+        if not text.startswith(_WARNING_HEADER):
+            continue
+        for line in text[len(_WARNING_HEADER):].splitlines():
+            line = line.strip()
+            if line.startswith(">"):
+                line = line[1:].strip()
+            if line and not line.startswith(_JVM_NOISE):
+                lines.append(line)
+    return lines
+
+
+def _assign_messages(failed: Sequence[str], lines: Sequence[str]) -> list[str]:
+    """Pair failed names with stderr lines.
+
+    OPSIN prints one line per failure, in input order, so equal counts pair by position.
+    Otherwise a line that starts with the name is taken, else all of stderr is attached.
+    """
+    if len(lines) == len(failed):
+        return list(lines)
+    used: set[int] = set()
+    fallback = " | ".join(lines) or "OPSIN returned no structure"
+    out: list[str] = []
+    for name in failed:
+        key = name.lower()
+        pick = next((j for j, line in enumerate(lines) if j not in used and line.lower().startswith(key)), None)
+        if pick is None:
+            out.append(fallback)
+        else:
+            used.add(pick)
+            out.append(lines[pick])
+    return out

@@ -1,0 +1,270 @@
+"""Generic (Markush) structures for the formula images OCR lost: the sidecar file.
+
+A claims file ``<stem>.txt`` may have a sidecar ``<stem>.structures.toml`` next to it::
+
+    patent = "002_90b12462b97cb7e0"     # optional; must equal the claims file's patent id
+    curated = true                     # default for every structure below
+
+    [conventions]                      # optional per-patent size words (Vocabulary.load)
+    lower = [1, 6]
+    higher = [7, 20]
+
+    [[structure]]
+    claim = 1                          # claim number
+    formula = 1                        # the formula's position in the claim, from 1 ...
+    # label = "A"                      # ... or its label ("formula A"); one of the two
+    smiles = "C=CC1=C([*:2])N2C(=O)C(NC(=O)/C(=N\\O)c3csc([*:1])n3)C2SC1"
+    # smarts = "...[c,n:9]..."         # instead of smiles when the structure has atom lists
+    variables = { 1 = "R1", 2 = "R2" } # map number -> the claim's variable name
+    curated = true                     # drawn by a person, not read from the patent
+    inferred = false                   # true: not drawn in the patent either; deduced
+    note = "why the structure is what it is"
+
+Variables are atom-mapped dummy atoms ``[*:n]`` (a substituent: the dummy's neighbour is
+the core atom it hangs on) or mapped ring atoms such as ``[c,n:9]`` ("Y is CH or
+nitrogen": the atom itself is the variable). Written stereo (``/C(=N\\O)`` for a syn oxime,
+``@``) is a constraint; what is left open matches any stereo. Every mapped variable must
+be one the claim (its formulas, or a claim it depends on) defines; :func:`load_structures`
+checks that, and that map numbers and the variables table agree, and raises
+:class:`StructureError` naming the file, claim and formula otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rdkit import Chem
+from rdkit.rdBase import BlockLogs
+
+from ..errors import DataFileError, StructureError
+from ..model import Claim, Formula, Patent
+from ..resources import load_toml_file
+
+__all__ = ["GenericStructure", "StructureFile", "StructureError", "load_structures", "parse_structures",
+           "read_sidecar", "sidecar_path", "structures_for"]
+
+SUFFIX = ".structures.toml"
+_ATOM_LIST = re.compile(r"\[([A-Za-z][a-z]?)(?:,[A-Za-z][a-z]?)+(:\d+)?\]")
+
+
+@dataclass(frozen=True, slots=True)
+class GenericStructure:
+    """One curated structure of one formula of one claim."""
+
+    claim: int
+    formula: int
+    label: str | None
+    text: str
+    is_smarts: bool
+    variables: tuple[tuple[int, str], ...]
+    curated: bool
+    inferred: bool
+    note: str
+
+    @property
+    def variable_map(self) -> dict[int, str]:
+        return dict(self.variables)
+
+    @property
+    def query(self) -> Chem.Mol:
+        """The structure as a substructure query (dummies match any atom, even H)."""
+        return _query(self.text, self.is_smarts)
+
+    @property
+    def reference(self) -> Chem.Mol:
+        """A molecule with the same atom order whose bonds carry the written stereo."""
+        return _reference(self.text, self.is_smarts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"claim": self.claim, "formula": self.formula, "label": self.label,
+                ("smarts" if self.is_smarts else "smiles"): self.text,
+                "variables": {str(k): v for k, v in self.variables},
+                "curated": self.curated, "inferred": self.inferred, "note": self.note}
+
+
+@dataclass(frozen=True, slots=True)
+class StructureFile:
+    """A loaded, validated sidecar."""
+
+    path: str
+    patent: str | None
+    conventions: tuple[tuple[str, tuple[int, int]], ...]
+    structures: tuple[GenericStructure, ...]
+
+    def get(self, claim: int, formula: int) -> GenericStructure | None:
+        for s in self.structures:
+            if s.claim == claim and s.formula == formula:
+                return s
+        return None
+
+    def for_claim(self, claim: int) -> tuple[GenericStructure, ...]:
+        return tuple(s for s in self.structures if s.claim == claim)
+
+
+@lru_cache(maxsize=256)
+def _query(text: str, is_smarts: bool) -> Chem.Mol:
+    with BlockLogs():
+        if is_smarts:
+            return Chem.MolFromSmarts(text)
+        params = Chem.AdjustQueryParameters.NoAdjustments()
+        params.makeDummiesQueries = True
+        return Chem.AdjustQueryProperties(Chem.MolFromSmiles(text), params)
+
+
+@lru_cache(maxsize=256)
+def _reference(text: str, is_smarts: bool) -> Chem.Mol:
+    """SMARTS parsing keeps no double-bond geometry, so atom lists are replaced by their
+    first element and the text read as SMILES (same atoms in the same order)."""
+    if is_smarts:
+        text = _ATOM_LIST.sub(lambda m: f"[{m.group(1)}{m.group(2) or ''}]", text)
+    with BlockLogs():
+        mol = Chem.MolFromSmiles(text)
+    if mol is None:
+        raise StructureError(f"structure {text!r} has no SMILES reading for its stereo")
+    Chem.SetBondStereoFromDirections(mol)
+    return mol
+
+
+def sidecar_path(claims_path: str | Path) -> Path:
+    """``<dir>/<stem>.structures.toml`` for ``<dir>/<stem>.txt``."""
+    p = Path(claims_path)
+    return p.with_name(p.stem + SUFFIX)
+
+
+def structures_for(patent: Patent) -> StructureFile | None:
+    """The validated sidecar of a parsed patent, or None when there is none."""
+    path = sidecar_path(patent.source.path)
+    return load_structures(path, patent) if path.is_file() else None
+
+
+def _ancestors(patent: Patent, claim: Claim) -> list[Claim]:
+    seen: list[Claim] = []
+    todo = list(claim.depends_on)
+    while todo:
+        n = todo.pop(0)
+        try:
+            parent = patent.claim(n)
+        except KeyError:
+            continue
+        if parent not in seen:
+            seen.append(parent)
+            todo.extend(parent.depends_on)
+    return seen
+
+
+def _defined_variables(patent: Patent, claim: Claim, formula: Formula) -> set[str]:
+    names = {d.variable for d in formula.definitions}
+    for c in (claim, *_ancestors(patent, claim)):
+        names.update(d.variable for d in c.definitions)
+        for f in c.formulas:
+            names.update(d.variable for d in f.definitions)
+    return names
+
+
+def load_structures(path: str | Path, patent: Patent | None = None) -> StructureFile:
+    """Read a sidecar; with ``patent``, also check it against the claims it annotates."""
+    path = Path(path)
+    return parse_structures(read_sidecar(path), str(path), patent)
+
+
+def read_sidecar(path: Path) -> dict[str, Any]:
+    """A sidecar file's data, decoded and checked against its schema (``StructureError`` if not)."""
+    try:
+        return load_toml_file(path, "structures")
+    except DataFileError as exc:
+        raise StructureError(str(exc)) from exc
+
+
+def parse_structures(data: Mapping[str, Any], where: str, patent: Patent | None = None) -> StructureFile:
+    """Sidecar data (as read by :func:`read_sidecar`, or from the store) → checked structures."""
+    pid = data.get("patent")
+    if pid is not None and patent is not None and pid != patent.patent_id:
+        raise StructureError(f"{where}: patent = {pid!r}, but the claims file is {patent.patent_id!r}")
+    conventions: list[tuple[str, tuple[int, int]]] = []
+    for word, value in (data.get("conventions") or {}).items():
+        if (not isinstance(value, list) or len(value) != 2
+                or not all(isinstance(v, int) for v in value) or not 0 <= value[0] <= value[1]):
+            raise StructureError(f"{where}: conventions.{word} must be [min, max] carbons, not {value!r}")
+        conventions.append((word, (value[0], value[1])))
+    default_curated = bool(data.get("curated", True))
+    structures = [_structure(where, raw, i, default_curated, patent)
+                  for i, raw in enumerate(data.get("structure", []), 1)]
+    seen: set[tuple[int, int]] = set()
+    for s in structures:
+        if (s.claim, s.formula) in seen:
+            raise StructureError(f"{where}: claim {s.claim} formula {s.formula} is given twice")
+        seen.add((s.claim, s.formula))
+    return StructureFile(where, pid, tuple(conventions), tuple(structures))
+
+
+def _structure(where: str, raw: Mapping[str, Any], n: int, curated: bool,
+               patent: Patent | None) -> GenericStructure:
+    claim_no = raw.get("claim")
+    if not isinstance(claim_no, int):
+        raise StructureError(f"{where}: structure #{n} needs an integer 'claim'")
+    formula_no, label = raw.get("formula"), raw.get("label")
+    here = f"{where}: claim {claim_no} formula {formula_no if formula_no is not None else repr(label)}"
+    if formula_no is None and label is None:
+        raise StructureError(f"{here}: give 'formula' (position) or 'label'")
+    if ("smiles" in raw) == ("smarts" in raw):
+        raise StructureError(f"{here}: give exactly one of 'smiles' and 'smarts'")
+    is_smarts = "smarts" in raw
+    text = str(raw["smarts" if is_smarts else "smiles"])
+    with BlockLogs():
+        mol = Chem.MolFromSmarts(text) if is_smarts else Chem.MolFromSmiles(text)
+    if mol is None:
+        raise StructureError(f"{here}: {'SMARTS' if is_smarts else 'SMILES'} {text!r} does not parse")
+    table = raw.get("variables", {})
+    if not isinstance(table, Mapping):
+        raise StructureError(f"{here}: 'variables' must be a table {{ 1 = \"R1\" }}")
+    try:
+        variables = {int(k): str(v) for k, v in table.items()}
+    except ValueError as exc:
+        raise StructureError(f"{here}: variable keys must be map numbers: {exc}") from exc
+    mapped = {a.GetAtomMapNum() for a in mol.GetAtoms() if a.GetAtomMapNum()}
+    if mapped - set(variables):
+        raise StructureError(f"{here}: map number(s) {sorted(mapped - set(variables))} have no variable name")
+    if set(variables) - mapped:
+        raise StructureError(f"{here}: variable(s) {sorted(set(variables) - mapped)} are not mapped in the structure")
+    for atom in mol.GetAtoms():
+        if atom.GetAtomMapNum() and atom.GetAtomicNum() == 0 and not is_smarts and atom.GetDegree() != 1:
+            raise StructureError(f"{here}: [*:{atom.GetAtomMapNum()}] must have exactly one neighbour")
+    if formula_no is None:
+        formula_no = _formula_by_label(here, patent, claim_no, str(label)) if patent is not None else 0
+    if patent is not None:
+        try:
+            claim = patent.claim(claim_no)
+        except KeyError:
+            raise StructureError(f"{here}: {patent.patent_id} has no claim {claim_no}") from None
+        formula = next((f for f in claim.formulas if f.index == formula_no), None)
+        if formula is None:
+            raise StructureError(f"{here}: claim {claim_no} has no formula {formula_no} "
+                                 f"(it has {len(claim.formulas)})")
+        if label is not None and formula.label is not None and formula.label != label:
+            raise StructureError(f"{here}: formula {formula_no} is labelled {formula.label!r}, not {label!r}")
+        label = label if label is not None else formula.label
+        defined = _defined_variables(patent, claim, formula)
+        for k, name in sorted(variables.items()):
+            if name not in defined:
+                raise StructureError(f"{here}: map {k} = {name!r} is not a variable claim {claim_no} "
+                                     f"defines (it defines {', '.join(sorted(defined)) or 'none'})")
+    return GenericStructure(claim=claim_no, formula=int(formula_no), label=label, text=text,
+                            is_smarts=is_smarts, variables=tuple(sorted(variables.items())),
+                            curated=bool(raw.get("curated", curated)),
+                            inferred=bool(raw.get("inferred", False)), note=str(raw.get("note", "")).strip())
+
+
+def _formula_by_label(here: str, patent: Patent, claim_no: int, label: str) -> int:
+    try:
+        claim = patent.claim(claim_no)
+    except KeyError:
+        raise StructureError(f"{here}: {patent.patent_id} has no claim {claim_no}") from None
+    for f in claim.formulas:
+        if f.label == label:
+            return f.index
+    raise StructureError(f"{here}: claim {claim_no} has no formula labelled {label!r}")

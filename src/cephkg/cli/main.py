@@ -1,0 +1,256 @@
+"""The ``cephkg`` command line.
+
+Exit codes: 0 success (warnings may have been printed); 1 the command failed, or a
+build could build nothing; 2 usage error (unknown option, missing argument).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import CephkgError
+from .options import EXIT_FAILED, EXIT_OK, EXIT_USAGE, open_store, store_option
+from .options import fail as _fail
+
+__all__ = ["main", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="cephkg")
+def main() -> None:
+    """cephkg: cephalosporin patent claims as an OWL/RDF knowledge graph."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_option
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary and errors.")
+@click.option("--reason", "with_reasoning", is_flag=True,
+              help="Also run the OWL reasoner (HermiT) on each built patent and store what it infers.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Patents reasoned in parallel (with --reason).")
+def build(paths: tuple[Path, ...], store_dir: Path, quiet: bool, with_reasoning: bool, jobs: int) -> None:
+    """Build the graph from claim files or folders of *.txt files."""
+    from ..store.build import build as run_build
+    from ..store.build import claim_files
+
+    files = claim_files(paths)
+    if not files:
+        _fail("no claim files found in " + ", ".join(map(str, paths)))
+    with open_store(store_dir, create=True) as store:
+        bar = click.progressbar(length=len(files), label="building", file=sys.stderr) if len(files) > 3 else None
+        reports = []
+
+        def on_file(report: Any) -> None:
+            reports.append(report)
+            if bar is not None:
+                bar.update(1)
+
+        if bar is not None:
+            with bar:
+                result = run_build(files, store, on_file=on_file)
+        else:
+            result = run_build(files, store, on_file=on_file)
+        reasoning = ()
+        if with_reasoning and result.built:
+            from ..owl.reason import reason_after_build
+
+            reasoning = reason_after_build(store, [r.patent_id for r in result.built if r.patent_id], jobs)
+    for report in result.files:
+        if report.error:
+            click.secho(f"error: {report.error}", fg="red", err=True)
+        elif not quiet:
+            for d in report.diagnostics:
+                if d.severity != "info":
+                    click.secho(str(d), fg="yellow", err=True)
+    rows = [(r.patent_id or "-", Path(r.path).name, str(r.claims), str(r.triples),
+             str(sum(1 for d in r.diagnostics if d.severity == "warning")), "built" if r.built else "FAILED")
+            for r in result.files]
+    click.echo(_table(("patent", "file", "claims", "triples", "warnings", "status"), rows))
+    click.echo(f"{len(result.built)} of {len(result.files)} files built into {store_dir}")
+    for r in reasoning:
+        state = "consistent" if r.consistent else "INCONSISTENT"
+        click.echo(f"reasoned {r.patent_id}: {state}, {r.inferred_triples} inferred triples, {r.seconds:.1f} s")
+        if not r.consistent:
+            click.secho(r.explanation, fg="red", err=True)
+    if not result.built or any(not r.consistent for r in reasoning):
+        sys.exit(EXIT_FAILED)
+
+
+@main.command()
+@click.argument("patent")
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print the parsed claims as JSON.")
+def claims(patent: str, store_dir: Path, as_json: bool) -> None:
+    """Show the claims of PATENT (a patent id in the store, or a claims file)."""
+    from ..store.build import parse_file
+    from ..store.scopes import patent_record
+
+    try:
+        if Path(patent).is_file():
+            model = parse_file(patent)
+        else:
+            with open_store(store_dir) as store:
+                model = patent_record(store, patent).patent
+    except CephkgError as exc:
+        _fail(str(exc))
+        return
+    data: dict[str, Any] = model.to_dict()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(_claim_tree(data))
+
+
+def _claim_tree(data: dict[str, Any]) -> str:
+    claims = data["claims"]
+    children: dict[int | None, list[dict[str, Any]]] = {}
+    for c in claims:
+        parent = c["depends_on"][0] if c["depends_on"] else None
+        children.setdefault(parent, []).append(c)
+    lines = [f"{data['patent']}: {len(claims)} claims"]
+
+    def describe(c: dict[str, Any]) -> str:
+        bits = [f"{c['number']}. {c['category']}"]
+        if len(c["depends_on"]) > 1:
+            bits.append("(also on " + ", ".join(map(str, c["depends_on"][1:])) + ")")
+        if c["refers_to"] and not c["depends_on"]:
+            bits.append("refers to " + ", ".join(map(str, c["refers_to"])))
+        if c.get("isomer"):
+            bits.append(f"[{c['isomer']}]")
+        defs = "; ".join(f"{k}: {' | '.join(v)}" for k, v in c["definitions"].items())
+        if defs:
+            bits.append(defs)
+        for s in c["species"]:
+            extra = f" ({s['isomer']})" if s["isomer"] else ""
+            salts = f" + {', '.join(s['salt_forms'])}" if s["salt_forms"] else ""
+            bits.append(f"names {s['name']}{extra}{salts}")
+        if c["salts_clause"]:
+            bits.append("+ salts")
+        if c["steps"]:
+            bits.append(f"{len(c['steps'])} steps ({c['steps_relation']})")
+        return "  ".join(bits)
+
+    def walk(parent: int | None, prefix: str) -> None:
+        kids = children.get(parent, [])
+        for i, c in enumerate(kids):
+            last = i == len(kids) - 1
+            branch = "" if parent is None else ("└─ " if last else "├─ ")
+            lines.append(prefix + branch + describe(c))
+            walk(c["number"], prefix + ("" if parent is None else ("   " if last else "│  ")))
+
+    walk(None, "")
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("name")
+@store_option
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A query parameter, bound as an RDF term (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+def query(name: str, store_dir: Path, params: tuple[str, ...], fmt: str) -> None:
+    """Run a named query (see 'cephkg queries') or a .rq file."""
+    from ..store.queries import bind_parameters, get_query
+
+    values: dict[str, str] = {}
+    for p in params:
+        if "=" not in p:
+            raise click.UsageError(f"--param takes NAME=VALUE, not {p!r}")
+        k, v = p.split("=", 1)
+        values[k.strip()] = v
+    try:
+        q = get_query(name)
+        if "compound" in values and any(p.name == "compound" for p in q.parameters):
+            # A compound not yet in the graph is registered (coverage computed) first.
+            from ..store.scopes import ensure_compound
+
+            with open_store(store_dir) as store:
+                values["compound"] = ensure_compound(store, values["compound"])
+        bindings = bind_parameters(q, values)
+        with open_store(store_dir) as store:
+            result = store.query(q.text, bindings)
+    except CephkgError as exc:
+        _fail(str(exc))
+        return
+    rows = result.as_dicts()
+    if fmt == "json":
+        click.echo(json.dumps({"query": q.name, "columns": list(result.columns), "rows": rows},
+                              ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(result.columns)
+        for row in rows:
+            writer.writerow(["" if row[c] is None else row[c] for c in result.columns])
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        click.echo(_table(result.columns, [["" if r[c] is None else str(r[c]) for c in result.columns] for r in rows]))
+        click.echo(f"{len(rows)} rows")
+
+
+@main.command("queries")
+def list_queries() -> None:
+    """List the named queries and their parameters."""
+    from ..store.queries import named_queries
+
+    for q in named_queries().values():
+        click.echo(f"{q.name}: {q.title}")
+        for p in q.parameters:
+            click.echo(f"    --param {p.name}=…  ({p.kind}, {'required' if p.required else 'optional'}) {p.description}")
+
+
+@main.command()
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "rdfxml", "owl"]),
+              default="nq", show_default=True, help="owl writes the ontology as RDF/XML (for Protégé).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--patent", "patents", multiple=True, help="Export only this patent (repeatable).")
+@click.option("--with-ontology", is_flag=True, help="Include the ontology graph.")
+def export(store_dir: Path, fmt: str, output: Path, patents: tuple[str, ...], with_ontology: bool) -> None:
+    """Export the graph (all patents, or those chosen) to an RDF file, atomically."""
+    from ..store.export import ExportFormat
+    from ..store.export import export as run_export
+
+    try:
+        with open_store(store_dir) as store:
+            n = run_export(store, output, ExportFormat(fmt), list(patents) or None, with_ontology)
+    except CephkgError as exc:
+        _fail(str(exc))
+        return
+    click.echo(f"wrote {n} statements to {output}")
+
+
+def _table(columns: tuple[str, ...] | list[str], rows: list[Any]) -> str:
+    widths = [len(c) for c in columns]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = min(max(widths[i], len(str(cell))), 80)
+    def fmt(row: Any) -> str:
+        return "  ".join(" ".join(str(cell).split())[:80].ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
+    return "\n".join([fmt(columns), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows])
+
+
+def _register_commands() -> None:
+    """Commands of the later stages live in their own modules."""
+    from .chem import add_compound_command, check_command, covers_command
+    from .owl import reason_command, validate_command
+    from .remote import push_command, serve_command
+    from .route import route_command
+
+    for command in (covers_command, add_compound_command, check_command, route_command, reason_command,
+                    validate_command, push_command, serve_command):
+        main.add_command(command)
+
+
+_register_commands()
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

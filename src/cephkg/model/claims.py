@@ -1,0 +1,275 @@
+"""The claims of one patent as typed, frozen records.
+
+The reading stage turns a :class:`~cephkg.model.text.CleanText` into a :class:`Patent`.
+Every fact carries ``span``: ``(start, end)`` character offsets into the *original*
+decoded file text (``Patent.source.text``), end exclusive. ``to_dict``/``from_dict``
+round-trip through JSON (``cephkg claims --json`` prints ``Patent.to_dict()``; its schema
+is ``cephkg/schemas/claims.schema.json``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..errors import Diagnostic
+from .text import Repair, SourceDocument, Span, span_of
+
+__all__ = ["CATEGORIES", "Category", "Role", "Definition", "Formula", "Species", "Agent",
+           "Step", "SaltsClause", "Claim", "Patent"]
+
+#: The closed vocabulary of claim categories (``unclassified`` when no rule applies).
+CATEGORIES: tuple[str, ...] = (
+    "compound",
+    "process",
+    "composition",
+    "method_of_treatment",
+    "use",
+    "unclassified",
+)
+Category = Literal["compound", "process", "composition", "method_of_treatment", "use", "unclassified"]
+Role = Literal["reactant", "reagent", "catalyst", "solvent", "condition"]
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """What one variable stands for, as the claim states it."""
+
+    variable: str
+    alternatives: tuple[str, ...]
+    inherited: bool
+    text: str
+    span: Span
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"variable": self.variable, "alternatives": list(self.alternatives),
+                "inherited": self.inherited, "text": self.text, "span": list(self.span)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Definition:
+        return cls(data["variable"], tuple(data["alternatives"]), bool(data["inherited"]), data["text"],
+                   span_of(data["span"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """A formula mention (usually a lost image) and the variables defined after it."""
+
+    index: int
+    label: str | None
+    label_inferred: bool
+    placeholder: str | None
+    description: str
+    isomer: str | None
+    definitions: tuple[Definition, ...]
+    stereocentres_marked: bool
+    span: Span
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "label": self.label, "label_inferred": self.label_inferred,
+                "placeholder": self.placeholder, "description": self.description,
+                "isomer": self.isomer,
+                "definitions": [d.to_dict() for d in self.definitions],
+                "stereocentres_marked": self.stereocentres_marked, "span": list(self.span)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Formula:
+        return cls(int(data["index"]), data["label"], bool(data["label_inferred"]), data["placeholder"],
+                   data["description"], data["isomer"],
+                   tuple(Definition.from_dict(d) for d in data["definitions"]),
+                   bool(data["stereocentres_marked"]), span_of(data["span"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Species:
+    """A specific compound named in a claim."""
+
+    index: int
+    name: str
+    name_as_written: str
+    isomer: str | None
+    salt_forms: tuple[str, ...]
+    formula_label: str | None
+    span: Span
+    repairs: tuple[Repair, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "name": self.name, "name_as_written": self.name_as_written,
+                "isomer": self.isomer, "salt_forms": list(self.salt_forms),
+                "formula_label": self.formula_label, "span": list(self.span),
+                "repairs": [r.to_dict() for r in self.repairs]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Species:
+        return cls(int(data["index"]), data["name"], data["name_as_written"], data["isomer"],
+                   tuple(data["salt_forms"]), data["formula_label"], span_of(data["span"]),
+                   tuple(Repair.from_dict(r) for r in data["repairs"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    """A reagent, catalyst, solvent or condition named by a process step."""
+
+    role: Role
+    text: str
+    span: Span
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"role": self.role, "text": self.text, "span": list(self.span)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Agent:
+        return cls(data["role"], data["text"], span_of(data["span"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step, or one alternative, of a process claim."""
+
+    index: int
+    marker: str | None
+    verb: str
+    text: str
+    consumes: tuple[int, ...]
+    produces: tuple[int, ...]
+    agents: tuple[Agent, ...]
+    span: Span
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "marker": self.marker, "verb": self.verb, "text": self.text,
+                "consumes": list(self.consumes), "produces": list(self.produces),
+                "agents": [a.to_dict() for a in self.agents], "span": list(self.span)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Step:
+        return cls(int(data["index"]), data["marker"], data["verb"], data["text"], tuple(data["consumes"]),
+                   tuple(data["produces"]), tuple(Agent.from_dict(a) for a in data["agents"]),
+                   span_of(data["span"]))
+
+
+@dataclass(frozen=True, slots=True)
+class SaltsClause:
+    """``and a pharmaceutically acceptable salt thereof`` and its kin."""
+
+    text: str
+    pharmaceutically_acceptable: bool
+    span: Span
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "pharmaceutically_acceptable": self.pharmaceutically_acceptable,
+                "span": list(self.span)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SaltsClause:
+        return cls(data["text"], bool(data["pharmaceutically_acceptable"]), span_of(data["span"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One numbered claim with everything read from its text."""
+
+    number: int
+    category: Category
+    depends_on: tuple[int, ...]
+    refers_to: tuple[int, ...]
+    text: str
+    span: Span
+    definitions: tuple[Definition, ...] = ()
+    salts_clause: SaltsClause | None = None
+    species: tuple[Species, ...] = ()
+    formulas: tuple[Formula, ...] = ()
+    steps: tuple[Step, ...] = ()
+    steps_relation: Literal["sequence", "alternatives"] | None = None
+    isomer: str | None = None
+    repairs: tuple[Repair, ...] = ()
+
+    @property
+    def independent(self) -> bool:
+        return not self.depends_on
+
+    def unattached_definitions(self) -> tuple[Definition, ...]:
+        """The claim's definitions that none of its formulas lists (same span and variable)."""
+        owned = {(d.span, d.variable) for f in self.formulas for d in f.definitions}
+        return tuple(d for d in self.definitions if (d.span, d.variable) not in owned)
+
+    def definition_map(self) -> dict[str, list[str]]:
+        """The claim's own explicit definitions, variable → alternatives."""
+        return {d.variable: list(d.alternatives) for d in self.definitions if not d.inherited}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "category": self.category,
+            "depends_on": list(self.depends_on),
+            "refers_to": list(self.refers_to),
+            "independent": self.independent,
+            "definitions": self.definition_map(),
+            "inherited": sorted({d.variable for d in self.definitions if d.inherited}),
+            "isomer": self.isomer,
+            "salts_clause": self.salts_clause.to_dict() if self.salts_clause else None,
+            "species": [s.to_dict() for s in self.species],
+            "formulas": [f.to_dict() for f in self.formulas],
+            "steps_relation": self.steps_relation,
+            "steps": [s.to_dict() for s in self.steps],
+            "repairs": [r.to_dict() for r in self.repairs],
+            "span": list(self.span),
+            "text": self.text,
+            "definition_list": [d.to_dict() for d in self.definitions],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Claim:
+        """The inverse of :meth:`to_dict` (``definition_list`` carries the definitions)."""
+        salts = data.get("salts_clause")
+        return cls(
+            number=int(data["number"]), category=data["category"], depends_on=tuple(data["depends_on"]),
+            refers_to=tuple(data["refers_to"]), text=data["text"], span=span_of(data["span"]),
+            definitions=tuple(Definition.from_dict(d) for d in data["definition_list"]),
+            salts_clause=SaltsClause.from_dict(salts) if salts else None,
+            species=tuple(Species.from_dict(s) for s in data["species"]),
+            formulas=tuple(Formula.from_dict(f) for f in data["formulas"]),
+            steps=tuple(Step.from_dict(s) for s in data["steps"]),
+            steps_relation=data["steps_relation"], isomer=data["isomer"],
+            repairs=tuple(Repair.from_dict(r) for r in data["repairs"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Patent:
+    """The claims of one input file."""
+
+    patent_id: str
+    source: SourceDocument
+    claims: tuple[Claim, ...]
+    header: str | None = None
+    repairs: tuple[Repair, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+    def claim(self, number: int) -> Claim:
+        for claim in self.claims:
+            if claim.number == number:
+                return claim
+        raise KeyError(f"{self.patent_id} has no claim {number}")
+
+    def to_dict(self, *, with_source_text: bool = False) -> dict[str, Any]:
+        """The claims as JSON data; ``with_source_text`` adds the decoded source (for the store)."""
+        out: dict[str, Any] = {
+            "patent": self.patent_id, "source": self.source.path,
+            "source_sha256": self.source.sha256, "publication": self.source.publication,
+            "format": self.source.format, "header": self.header,
+            "claims": [c.to_dict() for c in self.claims],
+            "repairs": [r.to_dict() for r in self.repairs],
+            "diagnostics": [d.to_dict() for d in self.diagnostics],
+        }
+        if with_source_text:
+            out["source_text"] = self.source.text
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Patent:
+        """The inverse of :meth:`to_dict` (the source text is empty unless it was included)."""
+        source = SourceDocument(data["source"], data["patent"], data.get("source_text", ""),
+                                data["source_sha256"], data.get("publication"), data.get("format", "text"))
+        return cls(data["patent"], source, tuple(Claim.from_dict(c) for c in data["claims"]),
+                   data.get("header"), tuple(Repair.from_dict(r) for r in data["repairs"]),
+                   tuple(Diagnostic.from_dict(d) for d in data["diagnostics"]))

@@ -1,0 +1,170 @@
+"""The whole job: files → claims → chemistry → graphs → store, one patent at a time.
+
+A file that cannot be read is reported and skipped; the other files are built. Each patent
+reaches the store in one atomic write (its graphs and its record together), and is
+reported through ``on_file`` as soon as it is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..chem.chemistry import patent_chemistry
+from ..chem.compounds import SpeciesResolution, resolve_species
+from ..chem.coverage import PatentScope, species_targets
+from ..chem.reactions import routes
+from ..chem.structures import (
+    StructureFile,
+    parse_structures,
+    read_sidecar,
+    sidecar_path,
+)
+from ..chem.terms import term_repairer
+from ..errors import CephkgError, Diagnostic, InputError
+from ..model import Patent
+from ..rdf import chemistry_triples, claims_graph_triples, iris
+from ..reading import read_file, read_text
+from .local import KnowledgeStore
+from .records import PatentRecord, SpeciesStructure
+from .scopes import opsin_cache, refresh_registered
+
+__all__ = ["parse_text", "parse_file", "build", "BuildReport", "FileReport", "claim_files"]
+
+_SKIP_SUFFIXES = (".structures.toml",)
+
+
+def parse_text(text: str, patent_id: str, path: str = "<text>") -> Patent:
+    """Parse claim text given as a string (raises :class:`InputError` if it has no claims)."""
+    return read_text(text, patent_id, path, term_repairer())
+
+
+def parse_file(path: str | Path, patent_id: str | None = None) -> Patent:
+    """Read, repair and parse one claims file (group terms repaired against the vocabulary)."""
+    return read_file(path, patent_id, term_repairer())
+
+
+def claim_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, and the ``*.txt`` files of folders named, in a stable order."""
+    found: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found.extend(sorted(x for x in p.rglob("*.txt") if x.is_file()))
+        else:
+            found.append(p)
+    return [p for p in dict.fromkeys(found) if not p.name.endswith(_SKIP_SUFFIXES)]
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    path: str
+    patent_id: str | None
+    claims: int
+    triples: int
+    diagnostics: tuple[Diagnostic, ...]
+    error: str | None = None
+
+    @property
+    def built(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    files: tuple[FileReport, ...]
+
+    @property
+    def built(self) -> tuple[FileReport, ...]:
+        return tuple(f for f in self.files if f.built)
+
+    @property
+    def failed(self) -> tuple[FileReport, ...]:
+        return tuple(f for f in self.files if not f.built)
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    order: int
+    path: Path
+    patent: Patent
+    sidecar: dict[str, Any] | None
+    structures: StructureFile | None
+
+
+def _read(path: Path, patent_id: str | None) -> _Parsed:
+    patent = parse_file(path, patent_id)
+    side = sidecar_path(path)
+    data = read_sidecar(side) if side.is_file() else None
+    structures = parse_structures(data, str(side), patent) if data is not None else None
+    return _Parsed(0, path, patent, data, structures)
+
+
+def _record(parsed: _Parsed, species: Sequence[SpeciesResolution]) -> PatentRecord:
+    return PatentRecord(
+        parsed.patent, str(sidecar_path(parsed.path)) if parsed.sidecar is not None else None, parsed.sidecar,
+        tuple(SpeciesStructure(r.claim, r.index, r.smiles, r.failure) for r in species))
+
+
+def build(paths: Sequence[str | Path], store: KnowledgeStore, *,
+          patent_ids: dict[str, str] | None = None,
+          on_file: Callable[[FileReport], None] | None = None) -> BuildReport:
+    """Build every file into the store; one file's failure never stops the others.
+
+    Files are parsed first; then every species name of the build is resolved in one OPSIN
+    batch (cached in ``<store>/opsin-cache.json``); then each patent's coverage links are
+    computed against the compounds of the build, and the patent is written to the store
+    (graphs and record in one transaction) and reported. Last, the registered compounds'
+    graph is refreshed against the patents now in the store.
+    """
+    store.load_ontology()
+    reports: dict[int, FileReport] = {}
+
+    def report(i: int, file_report: FileReport) -> None:
+        reports[i] = file_report
+        if on_file is not None:
+            on_file(file_report)
+
+    parsed: list[_Parsed] = []
+    seen: dict[str, str] = {}
+    for i, path in enumerate(claim_files(paths)):
+        pid = (patent_ids or {}).get(str(path))
+        try:
+            item = _read(path, pid)
+            if item.patent.patent_id in seen:
+                raise InputError(f"{path}: patent id {item.patent.patent_id!r} is already used by "
+                                 f"{seen[item.patent.patent_id]}")
+            seen[item.patent.patent_id] = str(path)
+            parsed.append(_Parsed(i, path, item.patent, item.sidecar, item.structures))
+        except CephkgError as exc:
+            report(i, FileReport(str(path), pid, 0, 0, (), str(exc)))
+        except Exception as exc:  # noqa: BLE001 - a bug must not sink the other files either
+            report(i, FileReport(str(path), pid, 0, 0, (), f"{path}: internal error: {exc!r}"))
+    resolutions = resolve_species([p.patent for p in parsed], opsin_cache(store))
+    compounds = [r.compound for r in resolutions.values() if r.compound is not None]
+    for item in parsed:
+        patent = item.patent
+        try:
+            mine = [r for k, r in sorted(resolutions.items()) if k[0] == patent.patent_id]
+            smiles = {(r.claim, r.index): r.smiles for r in mine}
+            scope = PatentScope(patent, item.structures, species_targets(patent, smiles))
+            chemistry = patent_chemistry(scope, resolutions, compounds)
+            graphs = {
+                iris.patent_graph(patent.patent_id): claims_graph_triples(patent, routes(patent, item.structures)),
+                # Chemistry is derived (OPSIN, curated structures, coverage), so it lives in its own
+                # graph, apart from what was read from the text.
+                iris.chemistry_graph(patent.patent_id): chemistry_triples(chemistry),
+            }
+            triples = store.write_patent(patent.patent_id, _record(item, mine).to_json(), graphs)
+            report(item.order, FileReport(str(item.path), patent.patent_id, len(patent.claims), triples,
+                                          patent.diagnostics))
+        except CephkgError as exc:
+            report(item.order, FileReport(str(item.path), patent.patent_id, 0, 0, (), str(exc)))
+        except Exception as exc:  # noqa: BLE001 - a bug must not sink the other files either
+            report(item.order, FileReport(str(item.path), patent.patent_id, 0, 0, (),
+                                          f"{item.path}: internal error: {exc!r}"))
+    if parsed:
+        refresh_registered(store)
+    return BuildReport(tuple(reports[i] for i in sorted(reports)))

@@ -1,0 +1,134 @@
+"""Coverage against the store: patent scopes from stored records, and registered compounds.
+
+Everything comes from the store (each patent's record holds its claims, curated structures
+and resolved species), so ``covers``, ``check`` and ``add-compound`` work after the input
+files are gone. Patents whose last write did not finish are skipped and named.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..chem.chemistry import CoverageLink, target_for
+from ..chem.compounds import CompoundRecord
+from ..chem.coverage import PatentScope, parse_compound, species_targets
+from ..chem.standardise import standardise
+from ..chem.structures import parse_structures
+from ..errors import StoreError
+from ..rdf import iris, registered_triples
+from ..rdf.vocab import CEPH
+from .local import KnowledgeStore
+from .records import PatentRecord
+
+__all__ = ["StoreScopes", "opsin_cache", "load_scopes", "patent_record", "registered_inputs", "refresh_registered",
+           "register_compound", "ensure_compound"]
+
+
+def opsin_cache(store: KnowledgeStore) -> Path | None:
+    """Where the store keeps OPSIN's answers (None for an in-memory store)."""
+    return store.path / "opsin-cache.json" if store.path is not None else None
+
+
+def patent_record(store: KnowledgeStore, patent_id: str) -> PatentRecord:
+    return PatentRecord.from_json(store.record(patent_id), patent_id)
+
+
+def scope_of(record: PatentRecord) -> PatentScope:
+    patent = record.patent
+    structures = (parse_structures(record.structures, record.structures_source or "<store>", patent)
+                  if record.structures is not None else None)
+    return PatentScope(patent, structures,
+                       species_targets(patent, record.species_smiles(), record.species_failures()))
+
+
+@dataclass(frozen=True, slots=True)
+class StoreScopes:
+    """The scopes of the chosen patents, and the patents skipped because their write was cut short."""
+
+    scopes: tuple[PatentScope, ...]
+    incomplete: tuple[str, ...]
+
+    def warning(self) -> str | None:
+        if not self.incomplete:
+            return None
+        return (f"skipped {len(self.incomplete)} patent(s) whose last build did not finish: "
+                f"{', '.join(self.incomplete)} (build them again)")
+
+
+def load_scopes(store: KnowledgeStore, patents: Sequence[str] | None = None) -> StoreScopes:
+    """Scopes of the store's patents (all, or those named; an unknown name is a :class:`StoreError`)."""
+    known = store.patent_ids()
+    incomplete = store.incomplete_patents()
+    if patents:
+        missing = sorted(set(patents) - set(known))
+        if missing:
+            half = [p for p in missing if p in incomplete]
+            detail = f"; the last build of {', '.join(half)} did not finish" if half else ""
+            raise StoreError(f"patent(s) {', '.join(missing)} not in the store{detail} "
+                             f"(known: {', '.join(known) or 'none'})")
+        chosen = [p for p in known if p in set(patents)]
+        skipped: list[str] = []
+    else:
+        chosen, skipped = known, incomplete
+    return StoreScopes(tuple(scope_of(patent_record(store, pid)) for pid in chosen), tuple(skipped))
+
+
+# -- registered compounds ---------------------------------------------------------------
+
+def registered_inputs(store: KnowledgeStore) -> list[tuple[str, str | None]]:
+    """(input, label) of the compounds users registered, in input order."""
+    entries: dict[str, str | None] = {}
+    ox_store = store.oxigraph
+    for q in ox_store.quads_for_pattern(None, CEPH.registeredInput, None, iris.REGISTERED_GRAPH):
+        label = next(iter(ox_store.quads_for_pattern(q.subject, CEPH.registeredLabel, None, iris.REGISTERED_GRAPH)),
+                     None)
+        entries[q.object.value] = label.object.value if label is not None else None
+    return sorted(entries.items())
+
+
+def _registered_record(value: str, label: str | None, cache_path: Path | None) -> CompoundRecord:
+    mol = parse_compound(value, cache_path)
+    return CompoundRecord.from_standardised(standardise(mol), label or value)
+
+
+def refresh_registered(store: KnowledgeStore, scopes: Sequence[PatentScope] | None = None,
+                       extra: Sequence[tuple[str, str | None]] = ()) -> int:
+    """Rebuild the registered graph: every registered compound and its coverage links."""
+    entries = list(dict.fromkeys([*registered_inputs(store), *extra]))
+    if not entries:
+        return 0
+    cache = opsin_cache(store)
+    scopes = load_scopes(store).scopes if scopes is None else scopes
+    records = [(_registered_record(value, label, cache), value, label) for value, label in entries]
+    links = [CoverageLink(record.key, verdict)
+             for record, _, _ in records for scope in scopes
+             for verdict in scope.evaluate(target_for(record.smiles)) if verdict.ok]
+    return store.replace_graph(iris.REGISTERED_GRAPH, registered_triples(records, links))
+
+
+def register_compound(store: KnowledgeStore, value: str, label: str | None = None) -> str:
+    """Add a compound to the registered graph with its links; returns its IRI."""
+    record = _registered_record(value, label, opsin_cache(store))
+    known = {v for v, _ in registered_inputs(store)}
+    if value not in known:
+        refresh_registered(store, extra=[(value, label)])
+    return iris.compound(record.key).value
+
+
+_INCHIKEY = re.compile(r"[A-Z]{14}-[A-Z]{10}-[A-Z]")
+_IRI = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+
+
+def ensure_compound(store: KnowledgeStore, value: str, label: str | None = None) -> str:
+    """Make sure ``value`` (IRI, InChIKey, SMILES, InChI or name) is in the graph with its
+    coverage links; returns the value to bind (the compound IRI when it was registered).
+
+    IRIs and InChIKeys are returned unchanged (they can only name what is already there).
+    """
+    text = value.strip()
+    if _IRI.match(text) or _INCHIKEY.fullmatch(text):
+        return text
+    return register_compound(store, text, label)

@@ -1,0 +1,29 @@
+"""Rows of a named query as tuples, for tests written before parameters were echoed as columns.
+
+Queries bind their parameters with pyoxigraph's substitutions, which need the parameter
+in the SELECT projection; the queries whose parameters were not result columns gained
+them as trailing columns. The tests that predate that compare the original columns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cephkg import KnowledgeStore, run_query
+
+#: The parameter columns each query gained (added at the end of its SELECT).
+ECHOED: dict[str, frozenset[str]] = {
+    "all-dependent-claims": frozenset({"patent"}),
+    "claim-tree": frozenset({"patent"}),
+    "claims-by-substituent-class": frozenset({"class"}),
+    "process-route": frozenset({"patent", "claim"}),
+    "processes-producing-compound": frozenset({"compound"}),
+    "processes-using": frozenset({"agent"}),
+}
+
+
+def rows(store: KnowledgeStore, name: str, **params: str) -> list[tuple[Any, ...]]:
+    """The rows' values in column order, without the echoed parameter columns."""
+    result = run_query(store, name, **params)
+    columns = [c for c in result.columns if c not in ECHOED.get(name, frozenset())]
+    return [tuple(r[c] for c in columns) for r in result.as_dicts()]
