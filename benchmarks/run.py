@@ -45,25 +45,26 @@ def main() -> None:
     rows: list[tuple[str, float, float]] = []
     files = sorted(EXAMPLES.glob("*.txt"))
     for path in files:
-        rows.append((f"text: clean {path.stem}", *timed(lambda: clean_file(path), args.repeat)))
+        rows.append((f"text: clean {path.stem}", *timed(lambda path=path: clean_file(path), args.repeat)))
         cleaned = clean_file(path)
-        rows.append((f"claims: parse {path.stem}", *timed(lambda: parse_claims(cleaned), args.repeat)))
+        rows.append((f"claims: parse {path.stem}", *timed(lambda cleaned=cleaned: parse_claims(cleaned), args.repeat)))
         patent = parse_file(path)
-        rows.append((f"graph: emit {path.stem}", *timed(lambda: claim_triples(patent), args.repeat)))
+        rows.append((f"graph: emit {path.stem}", *timed(lambda patent=patent: claim_triples(patent), args.repeat)))
     with tempfile.TemporaryDirectory() as tmp:
         with KnowledgeStore(Path(tmp) / "store") as store:
             rows.append(("build: both seeds into a store", *timed(lambda: build([EXAMPLES], store), max(3, args.repeat // 4))))
             for name, params in [("claim-tree", {"patent": "002_90b12462b97cb7e0"}),
                                  ("effective-definitions", {}), ("species", {}), ("process-steps", {}),
                                  ("claims-covering-compound", {"compound": CEFDINIR_PIVOXIL_KEY})]:
-                rows.append((f"query: {name}", *timed(lambda: run_query(store, name, **params), args.repeat)))
+                query = lambda name=name, params=params: run_query(store, name, **params)  # noqa: E731
+                rows.append((f"query: {name}", *timed(query, args.repeat)))
             scopes = load_scopes(store).scopes
             cache = Path(tmp) / "store" / "opsin-cache.json"
             rows.append(("covers: one SMILES against both seeds (scopes loaded)",
                          *timed(lambda: covers(CEFDINIR_PIVOXIL, scopes, cache), args.repeat)))
             for pid in store.patent_ids():
                 rows.append((f"reason: HermiT on {pid} (JVM start included)",
-                             *timed(lambda: reason_patent(store, pid), 3)))
+                             *timed(lambda pid=pid: reason_patent(store, pid), 3)))
             rows.append(("validate: SHACL, both seeds", *timed(lambda: validate(store), 3)))
     lines = [
         "# Benchmark results",

@@ -17,7 +17,10 @@ import sys
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
-from rdflib.namespace import OWL as OWL_NS, RDF as RDF_NS, RDFS as RDFS_NS, XSD as XSD_NS
+from rdflib.namespace import OWL as OWL_NS
+from rdflib.namespace import RDF as RDF_NS
+from rdflib.namespace import RDFS as RDFS_NS
+from rdflib.namespace import XSD as XSD_NS
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "src" / "cephkg" / "rdf" / "vocab.py"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 import pytest
 
 from cephkg import KnowledgeStore, Patent, build, parse_file
-
 from seeds import EXAMPLES, SEED_000, SEED_002
+
+# The server fixtures (seed_dir, many_dir, oxigraph, virtuoso) for every test that asks for them.
+pytest_plugins = ["servers"]
 
 
 @pytest.fixture(scope="session")

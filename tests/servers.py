@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 
 from cephkg.store.build import build
-from cephkg.store.remote import Endpoints
 from cephkg.store.local import KnowledgeStore
+from cephkg.store.remote import Endpoints
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "patents"

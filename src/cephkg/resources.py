@@ -25,8 +25,15 @@ from jsonschema.exceptions import ValidationError as SchemaViolation
 
 from .errors import DataFileError
 
-__all__ = ["data_file", "load_data", "load_toml_file", "validate", "schema", "ontology_dir",
-           "queries_dir"]
+__all__ = [
+    "data_file",
+    "load_data",
+    "load_toml_file",
+    "ontology_dir",
+    "queries_dir",
+    "schema",
+    "validate",
+]
 
 _REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -63,7 +70,7 @@ def _message(error: SchemaViolation) -> str:
         extra = sorted(str(k) for k in error.instance if k not in allowed)
         if extra:
             return f"unknown key(s) {', '.join(extra)} (allowed: {', '.join(sorted(allowed))})"
-    return error.message
+    return str(error.message)
 
 
 def validate(data: Mapping[str, Any], schema_name: str, source: str) -> None:

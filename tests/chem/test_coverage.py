@@ -13,7 +13,6 @@ from rdkit.Chem import rdCIPLabeler
 from cephkg import KnowledgeStore, build
 from cephkg.chem.coverage import CoverageResult, covers
 from cephkg.store.scopes import load_scopes
-
 from seeds import EXAMPLES, ID_000, ID_002
 
 CORE = "Nc1nc(/C(=N/O)C(=O)NC2C(=O)N3C(C(=O)O{})=C(C=C)CSC23)cs1"

@@ -5,15 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-import pyoxigraph as ox
 from rdflib import URIRef
 from rdkit import Chem
 
 from cephkg import InputError, KnowledgeStore, Patent, ResolutionError, build, parse_file, parse_text
-from cephkg.chem.reactions import (Route, apply_reaction, build_reaction_smarts, canonical_generic_smiles,
-                                   format_route, reaction_types, route, routes, substance_names)
+from cephkg.chem.reactions import (
+    Route,
+    apply_reaction,
+    build_reaction_smarts,
+    canonical_generic_smiles,
+    format_route,
+    reaction_types,
+    route,
+    routes,
+    substance_names,
+)
 from cephkg.chem.structures import GenericStructure, StructureFile, structures_for
 from cephkg.cli.route import route_command
 from cephkg.rdf import claims_graph_triples, iris
@@ -21,7 +30,6 @@ from cephkg.rdf.ontology import ontology_graph
 from cephkg.rdf.reactions import reaction_compound, route_triples
 from cephkg.rdf.vocab import CEPH
 from cephkg.store.queries import bind_parameters, get_query
-
 from seeds import EXAMPLES, ID_000, ID_002, SEED_000, SEED_002
 
 CEFDINIR = "C=CC1=C(N2[C@@H]([C@@H](C2=O)NC(=O)/C(=N\\O)/C3=CSC(=N3)N)SC1)C(=O)O"

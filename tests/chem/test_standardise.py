@@ -6,7 +6,6 @@ import pytest
 from rdkit import Chem
 from rdkit.Chem import rdCIPLabeler
 
-from cephkg.errors import ResolutionError
 from cephkg.chem.standardise import (
     apply_oxime_geometry,
     identifiers,
@@ -15,6 +14,7 @@ from cephkg.chem.standardise import (
     salt_forms,
     standardise,
 )
+from cephkg.errors import ResolutionError
 
 CEFDINIR = "Nc1nc(/C(=N/O)C(=O)N[C@@H]2C(=O)N3C(C(=O)O)=C(C=C)CS[C@H]23)cs1"
 CEFDINIR_SODIUM = "Nc1nc(/C(=N/O)C(=O)N[C@@H]2C(=O)N3C(C(=O)[O-])=C(C=C)CS[C@H]23)cs1.[Na+]"

@@ -9,7 +9,6 @@ from rdkit import Chem
 
 from cephkg import parse_file
 from cephkg.chem.structures import StructureError, load_structures, sidecar_path, structures_for
-
 from seeds import SEED_000, SEED_002
 
 

@@ -13,13 +13,13 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdkit import Chem
 
-from cephkg.errors import CephkgError, ResolutionError
 from cephkg.chem.substituents import (
     InvalidFragment,
     TermMatch,
     UninterpretableTerm,
     Vocabulary,
 )
+from cephkg.errors import CephkgError, ResolutionError
 
 ROOT = Path(__file__).resolve().parents[2]
 CEPH = rdflib.Namespace("https://w3id.org/cephkg/ontology#")

@@ -10,7 +10,6 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from cephkg.cli import main
-
 from seeds import EXAMPLES, ID_000, ID_002, SEED_002
 
 

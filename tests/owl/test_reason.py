@@ -14,7 +14,6 @@ from rdflib import RDF, Graph, URIRef
 from cephkg import parse_text, run_query
 from cephkg.cli.owl import reason_command
 from cephkg.errors import ReasoningError
-from cephkg.rdf import patent_graph as build_patent_graph
 from cephkg.owl.reason import (
     InconsistentGraphError,
     ReasoningReport,
@@ -25,12 +24,11 @@ from cephkg.owl.reason import (
     reason_after_build,
     reason_patent,
 )
+from cephkg.rdf import patent_graph as build_patent_graph
 from cephkg.store.local import KnowledgeStore
-from rdfvocab import CEPH, PROV
-from rdfvocab import claim_iri, inferred_graph_iri, patent_graph_iri
-
-from storeput import put_patent
+from rdfvocab import CEPH, PROV, claim_iri, inferred_graph_iri
 from seeds import ID_000, ID_002
+from storeput import put_patent
 
 pytestmark = pytest.mark.java
 

@@ -12,15 +12,13 @@ from rdflib import RDF, Graph, Literal, URIRef
 
 from cephkg import parse_text
 from cephkg.cli.owl import validate_command
+from cephkg.owl.reason import asserted_graph_iris
+from cephkg.owl.validate import ValidationError, ValidationReport, Violation, shapes_graph, validate, validate_graph
 from cephkg.rdf import patent_graph as build_patent_graph
 from cephkg.store.local import KnowledgeStore
-from cephkg.owl.validate import ValidationError, ValidationReport, Violation, shapes_graph, validate, validate_graph
-from cephkg.owl.reason import asserted_graph_iris
-from rdfvocab import CEPH, DCTERMS, OA, OBO, PROV, SIO
-from rdfvocab import claim_iri, patent_graph_iri, patent_iri
-
-from storeput import put_patent
+from rdfvocab import CEPH, DCTERMS, OA, OBO, PROV, SIO, claim_iri, patent_iri
 from seeds import ID_000, ID_002
+from storeput import put_patent
 
 DEMO = ("What is claimed is:\n"
         "1. A compound of the formula\n\nwherein R^1 is amino or protected amino and R2 is carboxy.\n"
@@ -128,8 +126,8 @@ CASES: dict[str, tuple[Callable[[Graph], object], list[str]]] = {
         f"demo: claim 2: depends on {ID}/claim/9, which is not a numbered claim of the graph [cephsh:DependsOnShape]",
     ]),
     "depends-on-other-patent": (add_foreign_claim, [
-        f"demo: claim 2: depends on claim 1, which belongs to another patent "
-        f"(https://w3id.org/cephkg/id/other) [cephsh:DependsOnShape]",
+        "demo: claim 2: depends on claim 1, which belongs to another patent "
+        "(https://w3id.org/cephkg/id/other) [cephsh:DependsOnShape]",
     ]),
     "depends-on-later": (lambda g: g.add((C2, CEPH.dependsOn, C3)), [
         "demo: claim 2: claim 2 depends on claim 3, which does not come before it [cephsh:DependsOnShape]",

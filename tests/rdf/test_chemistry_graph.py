@@ -8,13 +8,11 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 
-from cephkg import KnowledgeStore, build, run_query
+from cephkg import KnowledgeStore, build
 from cephkg.rdf import iris
-from cephkg.store.scopes import register_compound
-from cephkg.store.scopes import ensure_compound
-from rdfvocab import CEPH
-
+from cephkg.store.scopes import ensure_compound, register_compound
 from queryrows import rows
+from rdfvocab import CEPH
 from seeds import EXAMPLES, ID_000, ID_002
 
 PIVOXIL = "C=CC1=C(C(=O)OCOC(=O)C(C)(C)C)N2C(=O)C(NC(=O)/C(=N\\O)c3csc(N)n3)C2SC1"
@@ -126,8 +124,9 @@ def test_registering_a_compound_not_in_the_graph(tmp_path: Path) -> None:
 
 
 def test_a_name_opsin_rejects_is_a_recorded_failure(tmp_path: Path) -> None:
-    from cephkg.cli.chem import check_command
     from click.testing import CliRunner
+
+    from cephkg.cli.chem import check_command
 
     name = "7-[2-(2-aminothiazol-4-yl)-2-frobnoiminoacetamido]-3-vinyl-3-cephem-4-carboxylic acid"
     claims = tmp_path / "z.txt"

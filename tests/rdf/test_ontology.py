@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SKOS
 
-import pytest
-
 from cephkg.resources import ontology_dir
-from rdfvocab import CEPH
-from rdfvocab import ontology_graph
+from rdfvocab import CEPH, ontology_graph
 
 KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.NamedIndividual)
 
@@ -54,4 +52,4 @@ def test_reused_vocabularies() -> None:
 
 def test_a_term_not_in_the_ontology_cannot_be_used_in_code() -> None:
     with pytest.raises(AttributeError):
-        CEPH.Clam  # noqa: B018
+        CEPH.Clam

@@ -13,7 +13,6 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from cephkg.owl.reason import ontology_files
-
 from seeds import ROOT
 
 SCRIPT = ROOT / "scripts" / "gen_ontology_docs.py"

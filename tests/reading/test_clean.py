@@ -9,7 +9,6 @@ import pytest
 from cephkg import InputError
 from cephkg.model import SourceDocument
 from cephkg.reading import canonical_variable, clean, clean_file, decode
-
 from seeds import SEED_000, SEED_002
 
 

@@ -17,8 +17,7 @@ from cephkg.rdf import iris
 from cephkg.store.export import ExportFormat, export
 from cephkg.store.local import KnowledgeStore
 from rdfvocab import ONTOLOGY_GRAPH, ONTOLOGY_IRI, ontology_graph, patent_graph_iri
-
-from servers import ID_000, ID_002, seed_dir  # noqa: F401 - seed_dir is a fixture
+from servers import ID_000, ID_002
 
 PARSE = {ExportFormat.NQUADS: "nquads", ExportFormat.TRIG: "trig", ExportFormat.JSONLD: "json-ld",
          ExportFormat.NTRIPLES: "nt", ExportFormat.TURTLE: "turtle", ExportFormat.RDFXML: "xml"}

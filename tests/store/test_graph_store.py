@@ -8,9 +8,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from cephkg import KnowledgeStore, Patent, build, parse_file, patent_graph
-from rdfvocab import CEPH, OA, PROV
-from rdfvocab import patent_graph_iri
-
+from rdfvocab import CEPH, OA, PROV, patent_graph_iri
 from seeds import ID_002, SEED_000, SEED_002
 
 CLAIM_6 = URIRef(f"https://w3id.org/cephkg/id/{ID_002}/claim/6")

@@ -19,11 +19,10 @@ parameter this test has no value for fails loudly: add the value to ``VALUES_FOR
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import re
 import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -33,15 +32,12 @@ from rdflib import XSD, BNode, Dataset, Literal, URIRef
 from rdflib.term import Identifier
 
 from cephkg.store.export import ExportFormat, export
-from cephkg.store.remote import RemoteStore, push
-from cephkg.store.queries import NamedQuery, bind_parameters, named_queries
-from cephkg.store.serve import ServeOptions, SparqlServer
 from cephkg.store.local import KnowledgeStore, QueryResult
-from cephkg.store.remote import with_values
+from cephkg.store.queries import NamedQuery, bind_parameters, named_queries
+from cephkg.store.remote import RemoteStore, push, with_values
+from cephkg.store.serve import ServeOptions, SparqlServer
+from servers import ID_002, OxigraphServer, VirtuosoServer
 
-from servers import ID_002, OxigraphServer, VirtuosoServer, many_dir, virtuoso  # noqa: F401 - fixtures
-
-#: A value for every parameter name the shipped queries take (strings, as on the command line)...
 VALUES_FOR: dict[str, str] = {
     "patent": ID_002,
     "claim": "2",

@@ -15,14 +15,23 @@ from rdflib.compare import isomorphic
 
 from cephkg.cli.remote import push_command
 from cephkg.errors import CephkgError, StoreError
-from cephkg.store.remote import (BasicAuth, BearerToken, Endpoints, GraphPayload, PushError, RemoteRefusedError,
-                         RemoteStore, RemoteUnavailableError, RetryPolicy, push, push_payloads)
-from cephkg.store.local import KnowledgeStore
 from cephkg.rdf import iris
+from cephkg.store.local import KnowledgeStore
+from cephkg.store.remote import (
+    BasicAuth,
+    BearerToken,
+    Endpoints,
+    GraphPayload,
+    PushError,
+    RemoteRefusedError,
+    RemoteStore,
+    RemoteUnavailableError,
+    RetryPolicy,
+    push,
+    push_payloads,
+)
 from rdfvocab import ONTOLOGY_GRAPH, ontology_graph, patent_graph_iri
-
-from servers import (ID_000, ID_002, KillingProxy, OxigraphServer, RecordingServer, VirtuosoServer,  # noqa: F401
-                     free_port, many_dir, oxigraph, seed_dir, virtuoso)
+from servers import ID_000, ID_002, KillingProxy, OxigraphServer, RecordingServer, VirtuosoServer, free_port
 
 FAST = RetryPolicy(attempts=3, initial_delay=0.01, max_delay=0.02, deadline=5.0)
 _counts: dict[Path, dict[str, int]] = {}

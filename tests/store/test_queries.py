@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from rdflib.plugins.sparql import prepareQuery
 
-from cephkg import KnowledgeStore, QueryError, named_queries, run_query
+from cephkg import KnowledgeStore, QueryError, named_queries
 from cephkg.store.queries import bind_parameters, get_query
-
 from queryrows import rows
 from seeds import ID_000, ID_002
 
@@ -104,10 +103,9 @@ def test_parameter_errors() -> None:
 
 
 def test_all_dependent_claims_answers_through_the_inferred_transitive_property(tmp_path) -> None:
-    from seeds import EXAMPLES
-
     from cephkg import build
     from cephkg.owl.reason import reason
+    from seeds import EXAMPLES
 
     with KnowledgeStore(tmp_path / "store") as store:
         build([EXAMPLES], store)

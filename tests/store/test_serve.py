@@ -13,14 +13,19 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 
+from cephkg.store.local import KnowledgeStore
 from cephkg.store.remote import RemoteStore
 from cephkg.store.serve import SNAPSHOTS, ServeError, ServeOptions, SparqlServer
-from cephkg.store.local import KnowledgeStore
-
-from servers import ID_000, build_store, free_port, listening_addresses, oxigraph_or_skip, seed_dir, \
-    wait_for_port  # noqa: F401 - seed_dir is a fixture
+from servers import (
+    ID_000,
+    build_store,
+    free_port,
+    listening_addresses,
+    oxigraph_or_skip,
+    wait_for_port,
+)
 
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 

@@ -4,7 +4,7 @@ A compound (SMILES, InChI, or a name OPSIN reads) is standardised into a neutral
 plus a salt form. Each claim is then decided by the rules of issue 3:
 
 * Markush compound claims: the claim's generic structure (a curated sidecar, see
-  :mod:`cephkg.structures`, taken from the nearest claim up the ``depends_on`` chain that
+  :mod:`cephkg.chem.structures`, taken from the nearest claim up the ``depends_on`` chain that
   has one) must be a substructure; the substituent at every variable is cut out and must
   satisfy the claim's *effective* definition, i.e. the definitions of the claim and of
   every claim it depends on (all must hold). Stereo drawn in the structure must match;
@@ -23,8 +23,9 @@ fail themselves, with the first failing constraint first in ``reasons``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -40,8 +41,18 @@ from .standardise import Standardised, salt_forms, standardise
 from .structures import GenericStructure, StructureFile, structures_for
 from .substituents import TermMatch, Vocabulary
 
-__all__ = ["Assignment", "Verdict", "QueryCompound", "CoverageResult", "PatentScope",
-           "SpeciesTarget", "Target", "prepare_target", "parse_compound", "covers"]
+__all__ = [
+    "Assignment",
+    "CoverageResult",
+    "PatentScope",
+    "QueryCompound",
+    "SpeciesTarget",
+    "Target",
+    "Verdict",
+    "covers",
+    "parse_compound",
+    "prepare_target",
+]
 
 Relation = Literal["covers", "product_of_process", "composition", "method_of_treatment", "use"]
 Via = Literal["markush", "species"]
@@ -174,7 +185,7 @@ def parse_compound(value: str, cache_path: Path | None = None) -> Chem.Mol:
         mol = Chem.MolFromSmiles(text) if " " not in text else None
     if mol is not None and mol.GetNumAtoms():
         return mol
-    
+
 
     res = resolve_names([text], NameCache(cache_path) if cache_path else None)[text]
     if not res.ok or not res.smiles:
@@ -242,7 +253,7 @@ def _geometry_word(mol: Chem.Mol, a: int, b: int, na: int, nb: int, cis: bool | 
         return "unspecified"
     atom_a, atom_b = mol.GetAtomWithIdx(a), mol.GetAtomWithIdx(b)
     if {atom_a.GetSymbol(), atom_b.GetSymbol()} == {"C", "N"}:
-        c, n, nc, nn = (a, b, na, nb) if atom_a.GetSymbol() == "C" else (b, a, nb, na)
+        nc, nn = (na, nb) if atom_a.GetSymbol() == "C" else (nb, na)
         oxygen = mol.GetAtomWithIdx(nn).GetSymbol() == "O"
         carbonyl = any(bd.GetBondType() == Chem.BondType.DOUBLE and bd.GetOtherAtom(mol.GetAtomWithIdx(nc)).GetSymbol() == "O"
                        for bd in mol.GetAtomWithIdx(nc).GetBonds())
@@ -307,7 +318,7 @@ def _fragment(mol: Chem.Mol, root: int, core_neighbour: int, core: set[int]) -> 
         frag = Chem.RemoveHs(frag, sanitize=False)
         try:
             Chem.SanitizeMol(frag)
-        except Exception:  # noqa: BLE001 - aromatic fragments cut from a ring cannot kekulise
+        except Exception:
             pass
         smiles = Chem.MolToSmiles(frag)
         return smiles if "[*" in smiles else smiles.replace("*", "[*]")
@@ -533,6 +544,9 @@ class PatentScope:
         return (f"salts clause of claim {owner.number} ('{owner.salts_clause.text}')"
                 + ("" if owner is claim else f", inherited by claim {claim.number}")), None
 
+    def _check_fragment(self, term: str, *, fragment: str, display: str) -> TermMatch:
+        return self.vocabulary.check(term, fragment, name=display)
+
     def _attempt(self, structure: GenericStructure, target: Target, match: Sequence[int],
                  names: Mapping[int, str], constraints: Mapping[str, list[_Constraint]]) -> _Attempt:
         query = structure.query
@@ -566,13 +580,13 @@ class PatentScope:
                 if frag is None:
                     return _Attempt(False, attempt.passed, [f"{var} forms a ring with the rest of the structure"])
                 display = f"{var} = {frag}"
-                check = lambda term, frag=frag, display=display: self.vocabulary.check(term, frag, name=display)  # noqa: E731
+                check: Callable[[str], TermMatch] = partial(self._check_fragment, fragment=frag, display=display)
             else:
                 heavy = target.parent.GetAtomWithIdx(t)
                 frag = f"[{heavy.GetSymbol() if not heavy.GetIsAromatic() else heavy.GetSymbol().lower()}" + \
                        (f"H{heavy.GetTotalNumHs()}" if heavy.GetTotalNumHs() else "") + "]"
                 display = f"{var} = {frag}"
-                check = lambda term, heavy=heavy, display=display: _ring_check(self.vocabulary, term, heavy, display)  # noqa: E731
+                check = partial(_ring_check, self.vocabulary, atom=heavy, display=display)
             terms: list[str] = []
             if not constraints.get(var):
                 return _Attempt(False, attempt.passed, [f"{var} has no definition at this claim"])
@@ -617,7 +631,7 @@ def _is_dummy(atom: Chem.Atom, structure: GenericStructure) -> bool:
     return atom.GetAtomicNum() == 0
 
 
-def _ring_check(vocabulary: Vocabulary, term: str, atom: Chem.Atom, display: str) -> TermMatch:
+def _ring_check(vocabulary: Vocabulary, term: str, *, atom: Chem.Atom, display: str) -> TermMatch:
     """check_atom with the variable named in the reasons ("Y = [n] is nitrogen")."""
     result = vocabulary.check_atom(term, atom)
     first = result.reasons[0]
@@ -638,7 +652,8 @@ def _unsalted(salt_form: str) -> str | None:
     kinds = {f.id: f.kind for f in salt_forms()}
     for part in salt_form.split(";"):
         if part.startswith("unknown:"):
-            return f"counter-ion {part[8:]} is not in the salt-form vocabulary, so it cannot be judged a (pharmaceutically acceptable) salt"
+            return (f"counter-ion {part[8:]} is not in the salt-form vocabulary, so it cannot be judged a "
+                    "(pharmaceutically acceptable) salt")
         if kinds.get(part) == "solvate":
             return f"{part} is a solvate, not a salt; the salts clause does not reach it"
     return None
@@ -713,7 +728,7 @@ def covers(value: str | Chem.Mol, scopes: Sequence[PatentScope], cache_path: Pat
     return CoverageResult(query, tuple(hits), tuple(near))
 
 
-__all__ += ["species_targets", "scope_for"]
+__all__ += ["scope_for", "species_targets"]
 
 
 # ----------------------------------------------------------------------------- check

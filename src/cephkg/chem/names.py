@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from ..errors import ResolutionError
 
-__all__ = ["NameResolution", "NameCache", "resolve_names", "opsin_version"]
+__all__ = ["NameCache", "NameResolution", "opsin_version", "resolve_names"]
 
 Status = Literal["ok", "failed"]
 

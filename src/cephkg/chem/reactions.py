@@ -23,6 +23,7 @@ module turns that into a route a chemist can use:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,10 +39,25 @@ from ..model import Claim, Formula, Patent, Role, Step
 from ..resources import load_data
 from .structures import GenericStructure, StructureFile
 
-__all__ = ["ReactionType", "TypeRule", "Participant", "AgentUse", "ReactionStep", "Intermediate",
-           "Route", "reaction_types", "type_rules", "routes", "route",
-           "build_reaction_smarts", "apply_reaction", "format_route", "local_compound_key",
-           "substance_names", "canonical_generic_smiles"]
+__all__ = [
+    "AgentUse",
+    "Intermediate",
+    "Participant",
+    "ReactionStep",
+    "ReactionType",
+    "Route",
+    "TypeRule",
+    "apply_reaction",
+    "build_reaction_smarts",
+    "canonical_generic_smiles",
+    "format_route",
+    "local_compound_key",
+    "reaction_types",
+    "route",
+    "routes",
+    "substance_names",
+    "type_rules",
+]
 
 # ---------------------------------------------------------------------------------------
 # Reaction types (data file)
@@ -295,7 +311,7 @@ def build_reaction_smarts(reactants: Sequence[GenericStructure], product: Generi
             serial += 1
             product_maps[idx] = serial
     queries: dict[int, str] = {}
-    for s, mol in ((product, product_mol), *zip(reactants, reactant_mols)):
+    for s, _mol in ((product, product_mol), *zip(reactants, reactant_mols)):
         if s.is_smarts:
             q = Chem.MolFromSmarts(s.text)
             for atom in q.GetAtoms():
@@ -412,7 +428,7 @@ def _links(claim: Claim) -> list[tuple[int, int]]:
         return []
     steps = sorted(claim.steps, key=lambda s: s.index)
     out: list[tuple[int, int]] = []
-    for n, (before, after) in enumerate(zip(steps, steps[1:])):
+    for n, (before, after) in enumerate(itertools.pairwise(steps)):
         produced_before = {k for s in steps[: n + 1] for k in s.produces}
         consumed_later = {k for s in steps[n + 1:] for k in s.consumes}
         dangling = [k for k in before.produces if k not in consumed_later]
@@ -510,13 +526,13 @@ def route(patent: Patent, number: int, structures: StructureFile | None = None) 
 
     intermediates: list[Intermediate] = []
     if own.steps_relation == "sequence":
-        for i, s in enumerate(steps):
-            for p in s.products:
+        for i, done in enumerate(steps):
+            for p in done.products:
                 for later in steps[i + 1:]:
                     hit = next((r for r in later.reactants if r.compound == p.compound), None)
                     if hit is not None:
-                        members = tuple(sorted({p.formula, hit.formula}))
-                        intermediates.append(Intermediate(p.compound, members, s.index, later.index))
+                        shared = tuple(sorted({p.formula, hit.formula}))
+                        intermediates.append(Intermediate(p.compound, shared, done.index, later.index))
                         break
 
     first = min((s.span[0] for s in own.steps), default=own.span[1])
@@ -591,7 +607,7 @@ def format_route(r: Route, patent: Patent | None = None) -> str:
         kind = {"sequence": "a sequence", "alternatives": "alternatives"}.get(r.relation or "", "one step")
         target = ", ".join(_who(t) for t in r.targets) or "the product"
         lines.append(f"{head}: {kind} of {len(r.steps)} step{'s' if len(r.steps) != 1 else ''} to {target}")
-    for index, name, label in r.species:
+    for _index, name, label in r.species:
         lines.append(f"  wherein the compound of formula {label} is {name}" if label else f"  wherein the compound is {name}")
     if r.produces_compound_of_claims:
         lines.append("  produces the compounds of claim " + ", ".join(map(str, r.produces_compound_of_claims)))

@@ -22,15 +22,15 @@ from ..errors import DataFileError, ResolutionError
 from ..resources import load_data
 
 __all__ = [
+    "OximeGeometry",
     "SaltForm",
     "Standardised",
-    "OximeGeometry",
-    "salt_forms",
-    "salt_form_for_phrase",
-    "salt_form_for_counter_ion",
-    "standardise",
     "apply_oxime_geometry",
     "identifiers",
+    "salt_form_for_counter_ion",
+    "salt_form_for_phrase",
+    "salt_forms",
+    "standardise",
 ]
 
 SaltKind = Literal["base-addition", "acid-addition", "solvate"]

@@ -45,8 +45,16 @@ from ..errors import DataFileError, StructureError
 from ..model import Claim, Formula, Patent
 from ..resources import load_toml_file
 
-__all__ = ["GenericStructure", "StructureFile", "StructureError", "load_structures", "parse_structures",
-           "read_sidecar", "sidecar_path", "structures_for"]
+__all__ = [
+    "GenericStructure",
+    "StructureError",
+    "StructureFile",
+    "load_structures",
+    "parse_structures",
+    "read_sidecar",
+    "sidecar_path",
+    "structures_for",
+]
 
 SUFFIX = ".structures.toml"
 _ATOM_LIST = re.compile(r"\[([A-Za-z][a-z]?)(?:,[A-Za-z][a-z]?)+(:\d+)?\]")
@@ -111,9 +119,9 @@ def _query(text: str, is_smarts: bool) -> Chem.Mol:
     with BlockLogs():
         if is_smarts:
             return Chem.MolFromSmarts(text)
-        params = Chem.AdjustQueryParameters.NoAdjustments()
-        params.makeDummiesQueries = True
-        return Chem.AdjustQueryProperties(Chem.MolFromSmiles(text), params)
+        adjust = Chem.AdjustQueryParameters.NoAdjustments()
+        adjust.makeDummiesQueries = True  # type: ignore[assignment]  # RDKit's stub types the flag wrongly
+        return Chem.AdjustQueryProperties(Chem.MolFromSmiles(text), adjust)
 
 
 @lru_cache(maxsize=256)

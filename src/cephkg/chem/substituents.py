@@ -680,7 +680,7 @@ class Vocabulary:
     def _label_of_id(self, term_id: str) -> str:
         if term_id not in self._entries:
             raise DataFileError(f"unknown term id {term_id!r}")
-        return self._entries[term_id]["label"]
+        return str(self._entries[term_id]["label"])
 
     def _require(self, term: str) -> _Resolved:
         resolved = self._lookup(term)

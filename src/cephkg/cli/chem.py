@@ -17,7 +17,7 @@ from .options import fail as _fail
 from .options import open_store, warn
 from .options import store_option as _store_option
 
-__all__ = ["covers_command", "add_compound_command", "check_command"]
+__all__ = ["add_compound_command", "check_command", "covers_command"]
 
 
 
@@ -38,7 +38,6 @@ def covers_command(compound: str, patents: tuple[str, ...], as_json: bool, expla
             result = covers(compound, loaded.scopes, opsin_cache(store))
     except CephkgError as exc:
         _fail(str(exc))
-        return
     warn(loaded.warning())
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -75,7 +74,6 @@ def add_compound_command(compound: str, label: str | None, store_dir: Path) -> N
             iri = register_compound(store, compound, label)
     except CephkgError as exc:
         _fail(str(exc))
-        return
     click.echo(iri)
 
 
@@ -93,7 +91,6 @@ def check_command(patents: tuple[str, ...], as_json: bool, store_dir: Path) -> N
             loaded = load_scopes(store, list(patents) or None)
     except CephkgError as exc:
         _fail(str(exc))
-        return
     warn(loaded.warning())
     scopes = loaded.scopes
     violations = [v for s in scopes for v in check_scope(s)]

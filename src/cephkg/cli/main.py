@@ -11,15 +11,18 @@ import io
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..errors import CephkgError
-from .options import EXIT_FAILED, EXIT_OK, EXIT_USAGE, open_store, store_option
+
+if TYPE_CHECKING:
+    from ..owl.reason import ReasoningReport
+from .options import EXIT_FAILED, EXIT_OK, EXIT_USAGE, open_store, progress, store_option
 from .options import fail as _fail
 
-__all__ = ["main", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE"]
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "main"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,20 +48,9 @@ def build(paths: tuple[Path, ...], store_dir: Path, quiet: bool, with_reasoning:
     if not files:
         _fail("no claim files found in " + ", ".join(map(str, paths)))
     with open_store(store_dir, create=True) as store:
-        bar = click.progressbar(length=len(files), label="building", file=sys.stderr) if len(files) > 3 else None
-        reports = []
-
-        def on_file(report: Any) -> None:
-            reports.append(report)
-            if bar is not None:
-                bar.update(1)
-
-        if bar is not None:
-            with bar:
-                result = run_build(files, store, on_file=on_file)
-        else:
-            result = run_build(files, store, on_file=on_file)
-        reasoning = ()
+        with progress(len(files), "building") as advance:  # advances as each file is written
+            result = run_build(files, store, on_file=advance)
+        reasoning: tuple[ReasoningReport, ...] = ()
         if with_reasoning and result.built:
             from ..owl.reason import reason_after_build
 
@@ -101,7 +93,6 @@ def claims(patent: str, store_dir: Path, as_json: bool) -> None:
                 model = patent_record(store, patent).patent
     except CephkgError as exc:
         _fail(str(exc))
-        return
     data: dict[str, Any] = model.to_dict()
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -179,7 +170,6 @@ def query(name: str, store_dir: Path, params: tuple[str, ...], fmt: str) -> None
             result = store.query(q.text, bindings)
     except CephkgError as exc:
         _fail(str(exc))
-        return
     rows = result.as_dicts()
     if fmt == "json":
         click.echo(json.dumps({"query": q.name, "columns": list(result.columns), "rows": rows},
@@ -224,7 +214,6 @@ def export(store_dir: Path, fmt: str, output: Path, patents: tuple[str, ...], wi
             n = run_export(store, output, ExportFormat(fmt), list(patents) or None, with_ontology)
     except CephkgError as exc:
         _fail(str(exc))
-        return
     click.echo(f"wrote {n} statements to {output}")
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
@@ -11,7 +13,7 @@ import click
 from ..errors import CephkgError
 from ..store.local import DEFAULT_STORE, KnowledgeStore
 
-__all__ = ["store_option", "fail", "open_store", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE"]
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "fail", "open_store", "progress", "store_option", "warn"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -32,6 +34,16 @@ def open_store(store_dir: Path, *, create: bool = False) -> KnowledgeStore:
         return KnowledgeStore(store_dir, create=create)
     except CephkgError as exc:
         fail(str(exc))
+
+
+@contextmanager
+def progress(total: int, label: str) -> Iterator[Callable[..., None]]:
+    """A progress bar on stderr for more than three items; yields the function that advances it."""
+    if total <= 3:
+        yield lambda *_args: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield lambda *_args: bar.update(1)
 
 
 def warn(message: str | None) -> None:

@@ -13,7 +13,7 @@ import click
 
 from ..errors import CephkgError
 from ..store.local import KnowledgeStore
-from .options import EXIT_FAILED, open_store
+from .options import EXIT_FAILED, open_store, progress
 from .options import fail as _fail
 from .options import store_option as _store_option
 
@@ -42,10 +42,11 @@ def reason_command(patents: tuple[str, ...], jobs: int, store_dir: Path) -> None
 
     try:
         with open_store(store_dir) as store:
-            reports = reason(store, _patents(store, patents), jobs=jobs)
+            ids = _patents(store, patents)
+            with progress(len(ids), "reasoning") as advance:
+                reports = reason(store, ids, jobs=jobs, on_patent=advance)
     except CephkgError as exc:
         _fail(str(exc))
-        return
     width = max(len("patent"), *(len(r.patent_id) for r in reports))
     click.echo(f"{'patent'.ljust(width)}  consistent  inferred  seconds")
     for r in reports:
@@ -71,10 +72,11 @@ def validate_command(patents: tuple[str, ...], store_dir: Path) -> None:
 
     try:
         with open_store(store_dir) as store:
-            report = validate(store, _patents(store, patents))
+            ids = _patents(store, patents)
+            with progress(len(ids), "validating") as advance:
+                report = validate(store, ids, on_patent=advance)
     except CephkgError as exc:
         _fail(str(exc))
-        return
     click.echo(str(report))
     failing = sum(1 for pid in report.patent_ids if report.for_patent(pid))
     n = len(report.violations)

@@ -82,7 +82,6 @@ def push_command(url: str, store_dir: Path, kind: str, dataset: str | None, grap
                           verify=verify, on_graph=on_graph)
     except CephkgError as exc:  # a PushError's message lists the graphs pushed and not pushed
         _fail(str(exc))
-        return
     click.echo(f"pushed {len(report.pushed)} graphs, {report.triples} triples to {url} in {report.seconds:.2f} s")
 
 
@@ -110,7 +109,6 @@ def serve_command(store_dir: Path, host: str, port: int, timeout_s: int, max_res
         server.start()
     except CephkgError as exc:
         _fail(str(exc))
-        return
     click.echo(f"serving {store_dir} read-only at {server.query_url} (Ctrl-C to stop)", err=True)
     try:
         server.serve_forever()

@@ -15,8 +15,19 @@ from typing import Any, Literal
 from ..errors import Diagnostic
 from .text import Repair, SourceDocument, Span, span_of
 
-__all__ = ["CATEGORIES", "Category", "Role", "Definition", "Formula", "Species", "Agent",
-           "Step", "SaltsClause", "Claim", "Patent"]
+__all__ = [
+    "CATEGORIES",
+    "Agent",
+    "Category",
+    "Claim",
+    "Definition",
+    "Formula",
+    "Patent",
+    "Role",
+    "SaltsClause",
+    "Species",
+    "Step",
+]
 
 #: The closed vocabulary of claim categories (``unclassified`` when no rule applies).
 CATEGORIES: tuple[str, ...] = (

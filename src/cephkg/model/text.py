@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import Diagnostic
 
-__all__ = ["Span", "SourceDocument", "Repair", "CleanText", "span_of"]
+__all__ = ["CleanText", "Repair", "SourceDocument", "Span", "span_of"]
 
 Span = tuple[int, int]
 

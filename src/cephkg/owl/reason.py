@@ -31,7 +31,7 @@ import subprocess
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -50,24 +50,24 @@ from ..rdf.vocab import CEPH, DCTERMS, EPO, OA, OBO, PROV, SIO, SKOS
 from ..store.local import KnowledgeStore
 
 __all__ = [
-    "ReasoningReport",
-    "Inference",
-    "Clash",
-    "InconsistentGraphError",
-    "reason_patent",
-    "reason",
-    "reason_after_build",
-    "infer",
-    "explain",
-    "structural_clashes",
-    "pellet_justification",
-    "asserted_graph",
-    "asserted_graph_iris",
-    "ontology_files",
-    "owl_ontology",
-    "java_executable",
     "PELLET_TIMEOUT",
     "SHAPES_FILE",
+    "Clash",
+    "InconsistentGraphError",
+    "Inference",
+    "ReasoningReport",
+    "asserted_graph",
+    "asserted_graph_iris",
+    "explain",
+    "infer",
+    "java_executable",
+    "ontology_files",
+    "owl_ontology",
+    "pellet_justification",
+    "reason",
+    "reason_after_build",
+    "reason_patent",
+    "structural_clashes",
 ]
 
 PELLET_TIMEOUT = 120.0
@@ -207,7 +207,7 @@ def infer(asserted: Graph) -> Inference:
     world = owlready2.World()  # a fresh quadstore: no state shared with other patents
     try:
         data = _ontology_ntriples() + b"\n" + asserted.serialize(format="nt", encoding="utf-8")
-        world.get_ontology("https://w3id.org/cephkg/reasoning/input").load(
+        world.get_ontology(iris.REASONING_INPUT).load(
             fileobj=io.BytesIO(data), format="ntriples")
         try:
             owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0,
@@ -271,7 +271,8 @@ def _entailed(asserted: Graph, answer: Graph) -> Graph:
         forward[s, p].add(o)
         backward[o, p].add(s)
         todo += [(s, q, o) for q in supers_of_property.get(p, {p}) if isinstance(q, URIRef)]
-        todo += [(o, inverse, s) for inverse in inverses.get(p, ()) if o in own]
+        todo += [(o, inverse, s) for inverse in (inverses.get(p, set()) if isinstance(p, URIRef) else set())
+                 if o in own]
         if p in transitive:
             todo += [(s, p, far) for far in forward.get((o, p), ())]
             todo += [(near, p, o) for near in backward.get((s, p), ())]
@@ -373,9 +374,9 @@ def _axioms() -> _Axioms:
             ranges[prop].append(cls)
     all_values: dict[Node, list[tuple[URIRef, URIRef]]] = defaultdict(list)
     for cls, r in whole.subject_objects(RDFS.subClassOf):
-        prop, filler = whole.value(r, OWL.onProperty), whole.value(r, OWL.allValuesFrom)
-        if isinstance(cls, URIRef) and isinstance(prop, URIRef) and isinstance(filler, URIRef):
-            all_values[cls].append((prop, filler))
+        on, filler = whole.value(r, OWL.onProperty), whole.value(r, OWL.allValuesFrom)
+        if isinstance(cls, URIRef) and isinstance(on, URIRef) and isinstance(filler, URIRef):
+            all_values[cls].append((on, filler))
     definitions: list[tuple[URIRef, tuple[URIRef, ...], tuple[tuple[URIRef, URIRef], ...]]] = []
     for cls, eq in whole.subject_objects(OWL.equivalentClass):
         parts = whole.value(eq, OWL.intersectionOf)
@@ -384,11 +385,11 @@ def _axioms() -> _Axioms:
         named: list[URIRef] = []
         some: list[tuple[URIRef, URIRef]] = []
         for part in Collection(whole, parts):
-            prop, filler = whole.value(part, OWL.onProperty), whole.value(part, OWL.someValuesFrom)
+            on, filler = whole.value(part, OWL.onProperty), whole.value(part, OWL.someValuesFrom)
             if isinstance(part, URIRef):
                 named.append(part)
-            elif isinstance(prop, URIRef) and isinstance(filler, URIRef):
-                some.append((prop, filler))
+            elif isinstance(on, URIRef) and isinstance(filler, URIRef):
+                some.append((on, filler))
             else:
                 break
         else:
@@ -405,11 +406,13 @@ def _axioms() -> _Axioms:
             if isinstance(a, URIRef) and isinstance(b, URIRef):
                 disjoint.append((frozenset((a, b)), f"DisjointClasses({_n3(a)} {_n3(b)}) [{path.name}]"))
         for node in g.subjects(RDF.type, OWL.AllDisjointClasses):
-            members = [m for m in Collection(g, g.value(node, OWL.members)) if isinstance(m, URIRef)]
+            listed = g.value(node, OWL.members)
+            members = [m for m in Collection(g, listed) if isinstance(m, URIRef)] if listed is not None else []
             disjoint.append((frozenset(members),
                              f"DisjointClasses({' '.join(_n3(m) for m in members)}) [{path.name}]"))
         for node in g.subjects(RDF.type, OWL.AllDifferent):
-            members = [m for m in Collection(g, g.value(node, OWL.distinctMembers)) if isinstance(m, URIRef)]
+            listed = g.value(node, OWL.distinctMembers)
+            members = [m for m in Collection(g, listed) if isinstance(m, URIRef)] if listed is not None else []
             different.append((frozenset(members),
                               f"DifferentIndividuals({' '.join(_n3(m) for m in members)}) [{path.name}]"))
         for kind, name in ((OWL.IrreflexiveProperty, "IrreflexiveObjectProperty"),
@@ -528,6 +531,8 @@ def structural_clashes(asserted: Graph) -> tuple[tuple[Clash, ...], tuple[Clash,
 
     for s, p, o in edges:
         for q in sorted(supers(p), key=str):
+            if not isinstance(q, URIRef):
+                continue
             if s == o and q in ax.irreflexive:
                 roots.append(Clash((str(s),), ax.irreflexive[q], f"{_n3(s)} {_n3(p)} itself"))
             if q in ax.asymmetric and s != o and (o, p, s) in asserted and str(s) < str(o):
@@ -541,9 +546,9 @@ def structural_clashes(asserted: Graph) -> tuple[tuple[Clash, ...], tuple[Clash,
                                                      + ", ".join(_n3(v) for v in values)))
     for prop, axiom in sorted(ax.functional_object.items()):
         for s in sorted(set(asserted.subjects(prop)), key=str):
-            values = set(asserted.objects(s, prop))
+            objects = set(asserted.objects(s, prop))
             for members, different in ax.different:
-                both = sorted(values & members, key=str)
+                both = sorted(objects & members, key=str)
                 if len(both) > 1:
                     roots.append(Clash((str(s), *map(str, both)), f"{axiom} and {different}",
                                        f"{_n3(s)} {_n3(prop)} " + " and ".join(_n3(v) for v in both)
@@ -677,7 +682,8 @@ def reason_patent(store: KnowledgeStore, patent_id: str) -> ReasoningReport:
     return report
 
 
-def reason(store: KnowledgeStore, patent_ids: Sequence[str] | None = None, jobs: int = 1) -> tuple[ReasoningReport, ...]:
+def reason(store: KnowledgeStore, patent_ids: Sequence[str] | None = None, jobs: int = 1,
+           on_patent: Callable[[ReasoningReport], None] | None = None) -> tuple[ReasoningReport, ...]:
     """Reason over the patents named (all in the store by default), ``jobs`` at a time.
 
     An inconsistent patent does not stop the others: its report has ``consistent``
@@ -694,7 +700,12 @@ def reason(store: KnowledgeStore, patent_ids: Sequence[str] | None = None, jobs:
         raise ReasoningError(f"patent {unknown[0]!r} is not in the store (known: {', '.join(known) or 'none'}); "
                              "run 'cephkg build' first")
     if jobs == 1 or len(ids) <= 1:
-        return tuple(_store_outcome(store, _reason_payload(*_payload(store, pid))) for pid in ids)
+        done = []
+        for pid in ids:
+            done.append(_store_outcome(store, _reason_payload(*_payload(store, pid))))
+            if on_patent is not None:
+                on_patent(done[-1])
+        return tuple(done)
     reports: dict[str, ReasoningReport] = {}
     pending: list[Future[tuple[str, bool, bytes, float, str]]] = []
     # spawn: the parent holds the store's threads and file locks, which a fork would copy
@@ -704,9 +715,13 @@ def reason(store: KnowledgeStore, patent_ids: Sequence[str] | None = None, jobs:
             if len(pending) >= 2 * jobs:  # bound the graphs held in memory at once
                 outcome = pending.pop(0).result()
                 reports[outcome[0]] = _store_outcome(store, outcome)
+                if on_patent is not None:
+                    on_patent(reports[outcome[0]])
         for future in pending:
             outcome = future.result()
             reports[outcome[0]] = _store_outcome(store, outcome)
+            if on_patent is not None:
+                on_patent(reports[outcome[0]])
     return tuple(reports[pid] for pid in ids)
 
 

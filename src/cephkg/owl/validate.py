@@ -5,7 +5,8 @@ what is *missing* (a claim without a number, a compound without an InChIKey) nor
 compare numbers (a claim depending on a later claim). The shapes can.
 
 Each patent's asserted graphs (its text graph and its chemistry graph) are validated
-together and apart from other patents, with the OWL ontology mixed in (class targets then reach sub-classes, and SPARQL constraints can read the
+together and apart from other patents, with the OWL ontology mixed in (class targets then reach
+sub-classes, and SPARQL constraints can read the
 substituent hierarchy). Violations are reported per patent and per claim: a
 violation on a nested node (a span, a definition, an alternative) is reported at the
 claim that owns it.
@@ -13,7 +14,7 @@ claim that owns it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -21,17 +22,25 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.term import BNode, Node
 
 from ..errors import ReasoningError, ValidationError
+from ..rdf import iris
 from ..rdf.ontology import SHAPES_FILE, shapes_file
 from ..rdf.terms import uri
 from ..rdf.vocab import CEPH
 from ..store.local import KnowledgeStore
 from .reason import asserted_graph, owl_ontology
 
-__all__ = ["Violation", "ValidationReport", "ValidationError", "validate", "validate_graph", "shapes_graph",
-           "SHAPES_FILE"]
+__all__ = [
+    "SHAPES_FILE",
+    "ValidationError",
+    "ValidationReport",
+    "Violation",
+    "shapes_graph",
+    "validate",
+    "validate_graph",
+]
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
-CEPHSH = Namespace("https://w3id.org/cephkg/shapes#")
+CEPHSH = Namespace(iris.SHAPES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +108,8 @@ def validate_graph(graph: Graph, patent_id: str) -> tuple[Violation, ...]:
     # axioms, and the category check reads the ceph:categoryCode annotations.
     _conforms, results, _text = pyshacl.validate(
         graph + owl_ontology(), shacl_graph=shapes_graph(), inference="none", allow_warnings=True)
-    assert isinstance(results, Graph)
+    if not isinstance(results, Graph):
+        raise ValidationError(f"pySHACL returned {type(results).__name__}, not a results graph")
     shapes = shapes_graph()
     # neither patents nor claims are walked through when placing a violation at a claim
     stops = set(graph.subjects(RDF.type, uri(CEPH.Patent))) | _claims(graph)
@@ -126,7 +136,8 @@ def validate_graph(graph: Graph, patent_id: str) -> tuple[Violation, ...]:
     return tuple(dict.fromkeys(violations))
 
 
-def validate(store: KnowledgeStore, patent_ids: Sequence[str] | None = None) -> ValidationReport:
+def validate(store: KnowledgeStore, patent_ids: Sequence[str] | None = None,
+             on_patent: Callable[[str, tuple[Violation, ...]], None] | None = None) -> ValidationReport:
     """Validate the patents named (all in the store by default).
 
     Each patent's text graph and chemistry graph are validated together, so the
@@ -139,7 +150,10 @@ def validate(store: KnowledgeStore, patent_ids: Sequence[str] | None = None) -> 
             graph = asserted_graph(store, pid)
         except ReasoningError as exc:
             raise ValidationError(str(exc)) from exc
-        violations += validate_graph(graph, pid)
+        found = validate_graph(graph, pid)
+        violations += found
+        if on_patent is not None:
+            on_patent(pid, found)
     return ValidationReport(tuple(ids), tuple(violations))
 
 

@@ -15,7 +15,7 @@ from . import iris
 from .terms import Triples
 from .vocab import CEPH, DCTERMS, EPO, OA, PROV, RDF, RDFS, XSD
 
-__all__ = ["claim_triples", "CATEGORY_CLASSES", "ROLE_INDIVIDUALS"]
+__all__ = ["CATEGORY_CLASSES", "ROLE_INDIVIDUALS", "claim_triples"]
 
 CATEGORY_CLASSES: dict[str, ox.NamedNode] = {
     "compound": CEPH.CompoundClaim,

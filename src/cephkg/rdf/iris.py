@@ -22,12 +22,46 @@ from pyoxigraph import NamedNode
 from ..errors import InputError
 
 __all__ = [
-    "BASE", "ID", "GRAPH", "ONTOLOGY_IRI", "ONTOLOGY_GRAPH", "REGISTERED_GRAPH", "INDEX_GRAPH",
-    "SYSTEM_GRAPHS", "segment", "patent", "source", "claim", "formula", "definition", "alternative",
-    "patent_id_of", "variable", "species", "salts_clause", "step", "agent", "repair", "span_nodes", "compound", "salt_form",
-    "descriptor", "coverage_explanation", "coverage_reason", "assignment", "reaction_compound", "substance",
-    "patent_graph", "chemistry_graph", "inferred_graph", "patent_graphs", "patent_of_graph",
-    "group_class", "publication",
+    "BASE",
+    "GRAPH",
+    "ID",
+    "INDEX_GRAPH",
+    "ONTOLOGY_GRAPH",
+    "ONTOLOGY_IRI",
+    "REASONING_INPUT",
+    "REGISTERED_GRAPH",
+    "SHAPES",
+    "SYSTEM_GRAPHS",
+    "agent",
+    "alternative",
+    "assignment",
+    "chemistry_graph",
+    "claim",
+    "compound",
+    "coverage_explanation",
+    "coverage_reason",
+    "definition",
+    "descriptor",
+    "formula",
+    "group_class",
+    "inferred_graph",
+    "patent",
+    "patent_graph",
+    "patent_graphs",
+    "patent_id_of",
+    "patent_of_graph",
+    "publication",
+    "reaction_compound",
+    "repair",
+    "salt_form",
+    "salts_clause",
+    "segment",
+    "source",
+    "span_nodes",
+    "species",
+    "step",
+    "substance",
+    "variable",
 ]
 
 BASE = "https://w3id.org/cephkg/"
@@ -38,6 +72,9 @@ ONTOLOGY_GRAPH = NamedNode(GRAPH + "system/ontology")
 REGISTERED_GRAPH = NamedNode(GRAPH + "system/registered")
 INDEX_GRAPH = NamedNode(GRAPH + "system/index")
 SYSTEM_GRAPHS = (ONTOLOGY_GRAPH, REGISTERED_GRAPH, INDEX_GRAPH)
+#: The SHACL shapes' namespace, and the ontology IRI the reasoner's input is loaded under.
+SHAPES = BASE + "shapes#"
+REASONING_INPUT = BASE + "reasoning/input"
 _PATENT_GRAPHS = GRAPH + "patent/"
 _CEPH = BASE + "ontology#"
 _EPO_PUBLICATION = "http://data.epo.org/linked-data/data/publication/"

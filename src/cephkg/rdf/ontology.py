@@ -14,7 +14,7 @@ from rdflib import Graph
 
 from ..resources import ontology_dir
 
-__all__ = ["SHAPES_FILE", "ontology_files", "shapes_file", "ontology_graph", "ontology_quads"]
+__all__ = ["SHAPES_FILE", "ontology_files", "ontology_graph", "ontology_quads", "shapes_file"]
 
 SHAPES_FILE = "shapes.ttl"
 

@@ -6,6 +6,8 @@ a formula with no structure is a compound of its own claim.
 
 from __future__ import annotations
 
+import itertools
+
 import pyoxigraph as ox
 
 from ..chem.reactions import Route
@@ -14,7 +16,7 @@ from . import iris
 from .terms import Triples
 from .vocab import CEPH, RDF, RDFS
 
-__all__ = ["route_triples", "reaction_compound"]
+__all__ = ["reaction_compound", "route_triples"]
 
 
 def reaction_compound(patent_id: str, key: str) -> ox.NamedNode:
@@ -68,14 +70,14 @@ def _route(patent: Patent, r: Route, out: Triples) -> None:
                 node = compound(p.compound)
                 add(s, prop, node)
                 add(iris.formula(pid, r.claim, p.formula), CEPH.denotesCompound, node)
-        for a in step.agents:
-            for name in a.substances:
+        for use in step.agents:
+            for name in use.substances:
                 sub = iris.substance(name)
-                add(iris.agent(s, a.index), CEPH.denotesSubstance, sub)
+                add(iris.agent(s, use.index), CEPH.denotesSubstance, sub)
                 add(sub, RDF.type, CEPH.Substance)
                 add(sub, RDFS.label, name)
     for t in r.targets:
         add(iris.formula(pid, r.claim, t.formula), CEPH.denotesCompound, compound(t.compound))
     if r.relation == "sequence":
-        for a, b in zip(r.steps, r.steps[1:]):
-            add(iris.step(pid, r.claim, a.index), CEPH.nextStep, iris.step(pid, r.claim, b.index))
+        for first, then in itertools.pairwise(r.steps):
+            add(iris.step(pid, r.claim, first.index), CEPH.nextStep, iris.step(pid, r.claim, then.index))

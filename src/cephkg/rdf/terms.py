@@ -16,7 +16,7 @@ from rdflib import Graph, URIRef
 
 from .vocab import XSD
 
-__all__ = ["Object", "Triples", "literal", "to_rdflib", "from_rdflib", "Subject", "uri"]
+__all__ = ["Object", "Subject", "Triples", "from_rdflib", "literal", "to_rdflib", "uri"]
 
 Subject = ox.NamedNode | ox.BlankNode
 Object = ox.NamedNode | ox.BlankNode | ox.Literal

@@ -33,7 +33,7 @@ from .rules import claim_rules
 from .segment import Segment, segment
 from .view import ClaimView, first_at_depth0, split_top
 
-__all__ = ["parse_claims", "TermRepairer"]
+__all__ = ["TermRepairer", "parse_claims"]
 
 #: Maps a group term the vocabulary does not know to the term it most likely is.
 TermRepairer = Callable[[str], "str | None"]
@@ -273,12 +273,12 @@ class _ClaimReader:
     def steps(self, mentions: list[_Mention], begin: int) -> tuple[list[Step], str | None]:
         r = claim_rules()
         text = self.text
-        markers = [m for m in r.step_marker.finditer(text, begin)]
+        markers = list(r.step_marker.finditer(text, begin))
         starts: list[tuple[int, int, str | None, str]] = []  # start, verb start, marker, verb
         if len(markers) >= 2:
             for m in markers:
-                verb = r.step_start.match(text, m.end())
-                starts.append((m.start(), m.end(), m.group("marker"), verb.group("verb") if verb else ""))
+                opening = r.step_start.match(text, m.end())
+                starts.append((m.start(), m.end(), m.group("marker"), opening.group("verb") if opening else ""))
         else:
             mention_ends = {x.end for x in mentions if x.new}
             for v in r.step_start.finditer(text, begin):
@@ -426,7 +426,8 @@ def _build_claim(reader: _ClaimReader, seg: Segment, category: Category, depends
         current = claim_defs.get(d.variable)
         if current is None or (current.inherited and not d.inherited):
             claim_defs[d.variable] = d
-    steps, relation = ([], None)
+    steps: list[Step] = []
+    relation: str | None = None
     if category == "process" and steps_at < len(text):
         steps, relation = reader.steps(mentions, steps_at)
     salts = reader.salts_clause(steps_at)

@@ -15,7 +15,7 @@ from ..errors import Diagnostic
 from ..model import CleanText, Repair, SourceDocument
 from .rules import text_rules
 
-__all__ = ["clean", "canonical_variable"]
+__all__ = ["canonical_variable", "clean"]
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉", "01234567890123456789")
 _SCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import Diagnostic, DiagnosticCode, InputError
 
-__all__ = ["PATENT_ID", "patent_id_for", "check_patent_id", "normalise_publication", "publication_from_id"]
+__all__ = ["PATENT_ID", "check_patent_id", "normalise_publication", "patent_id_for", "publication_from_id"]
 
 #: What a patent id may be: one safe IRI segment and file name.
 PATENT_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}")

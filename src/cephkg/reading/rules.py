@@ -14,7 +14,7 @@ from typing import Any
 
 from ..resources import load_data
 
-__all__ = ["TextRules", "ClaimRules", "text_rules", "claim_rules"]
+__all__ = ["ClaimRules", "TextRules", "claim_rules", "text_rules"]
 
 _I = re.IGNORECASE
 

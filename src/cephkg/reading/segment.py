@@ -13,7 +13,7 @@ from ..errors import Diagnostic, DiagnosticCode
 from ..model import CleanText
 from .rules import claim_rules
 
-__all__ = ["Segment", "segment", "claims_start"]
+__all__ = ["Segment", "claims_start", "segment"]
 
 
 @dataclass(frozen=True, slots=True)

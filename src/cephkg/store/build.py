@@ -31,7 +31,7 @@ from .local import KnowledgeStore
 from .records import PatentRecord, SpeciesStructure
 from .scopes import opsin_cache, refresh_registered
 
-__all__ = ["parse_text", "parse_file", "build", "BuildReport", "FileReport", "claim_files"]
+__all__ = ["BuildReport", "FileReport", "build", "claim_files", "parse_file", "parse_text"]
 
 _SKIP_SUFFIXES = (".structures.toml",)
 
@@ -140,7 +140,7 @@ def build(paths: Sequence[str | Path], store: KnowledgeStore, *,
             parsed.append(_Parsed(i, path, item.patent, item.sidecar, item.structures))
         except CephkgError as exc:
             report(i, FileReport(str(path), pid, 0, 0, (), str(exc)))
-        except Exception as exc:  # noqa: BLE001 - a bug must not sink the other files either
+        except Exception as exc:
             report(i, FileReport(str(path), pid, 0, 0, (), f"{path}: internal error: {exc!r}"))
     resolutions = resolve_species([p.patent for p in parsed], opsin_cache(store))
     compounds = [r.compound for r in resolutions.values() if r.compound is not None]
@@ -162,7 +162,7 @@ def build(paths: Sequence[str | Path], store: KnowledgeStore, *,
                                           patent.diagnostics))
         except CephkgError as exc:
             report(item.order, FileReport(str(item.path), patent.patent_id, 0, 0, (), str(exc)))
-        except Exception as exc:  # noqa: BLE001 - a bug must not sink the other files either
+        except Exception as exc:
             report(item.order, FileReport(str(item.path), patent.patent_id, 0, 0, (),
                                           f"{item.path}: internal error: {exc!r}"))
     if parsed:

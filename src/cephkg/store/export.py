@@ -18,7 +18,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Sequence
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -43,8 +43,17 @@ from ..rdf.vocab import (
 )
 from .local import KnowledgeStore, to_rdflib
 
-__all__ = ["ExportFormat", "export", "collect", "graph_names", "dataset", "ontology_dataset", "serialize",
-           "write_atomically", "PREFIXES"]
+__all__ = [
+    "PREFIXES",
+    "ExportFormat",
+    "collect",
+    "dataset",
+    "export",
+    "graph_names",
+    "ontology_dataset",
+    "serialize",
+    "write_atomically",
+]
 
 #: Prefixes written by the formats that have them (Turtle, TriG, JSON-LD, RDF/XML).
 PREFIXES: dict[str, str] = {
@@ -65,7 +74,7 @@ PREFIXES: dict[str, str] = {
 }
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     TURTLE = "ttl"
     NTRIPLES = "nt"
     NQUADS = "nq"
@@ -174,7 +183,7 @@ def dataset(store: KnowledgeStore, patent_ids: Sequence[str] | None = None, with
     """The same selection as :func:`collect`, as an rdflib dataset (one graph per named graph)."""
     out = Dataset()
     for q in collect(store, patent_ids, with_ontology):
-        out.graph(URIRef(q.graph_name.value)).add(  # type: ignore[union-attr]
+        out.graph(URIRef(q.graph_name.value)).add(
             (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))  # type: ignore[arg-type]
     return out
 

@@ -28,7 +28,7 @@ from ..rdf import iris
 from ..rdf.ontology import ontology_quads
 from ..rdf.terms import from_rdflib
 
-__all__ = ["KnowledgeStore", "QueryResult", "DEFAULT_STORE", "Term", "to_rdflib", "python_value"]
+__all__ = ["DEFAULT_STORE", "KnowledgeStore", "QueryResult", "Term", "python_value", "to_rdflib"]
 
 DEFAULT_STORE = Path(".cephkg")
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -246,7 +246,7 @@ class KnowledgeStore:
         """Ids of the complete (indexed) patents in the store."""
         ids = []
         for q in self.oxigraph.quads_for_pattern(None, RECORD, None, iris.INDEX_GRAPH):
-            pid = iris.patent_id_of(q.subject.value)
+            pid = iris.patent_id_of(q.subject.value) if isinstance(q.subject, ox.NamedNode) else None
             if pid is not None:
                 ids.append(pid)
         return sorted(ids)
@@ -260,8 +260,8 @@ class KnowledgeStore:
     def record(self, patent_id: str) -> str:
         """The record (JSON text) of an indexed patent; :class:`StoreError` naming the known ones if absent."""
         for q in self.oxigraph.quads_for_pattern(iris.patent(patent_id), RECORD, None, iris.INDEX_GRAPH):
-            value: str = q.object.value
-            return value
+            if isinstance(q.object, ox.Literal):
+                return q.object.value
         known = ", ".join(self.patent_ids()) or "none"
         incomplete = " (its last build did not finish; build it again)" if patent_id in self.incomplete_patents() else ""
         raise StoreError(f"patent {patent_id!r} is not in the store{incomplete} (known: {known}); "
@@ -271,11 +271,15 @@ class KnowledgeStore:
 
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         """Run a SELECT query; ``bindings`` are substituted as RDF terms, never as text."""
-        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:
             solutions = self.oxigraph.query(sparql, substitutions=substitutions or None)
         except SyntaxError as exc:
             raise QueryError(f"the query does not parse: {_one_line(exc)}") from exc
+        except RuntimeError as exc:  # a substitution of a variable the query does not project
+            raise QueryError(f"cannot bind {', '.join('?' + k for k in bindings or {})}: {_one_line(exc)} "
+                             "(a parameter must be a result column)") from exc
         except OSError as exc:
             raise QueryError(f"the query failed: {_one_line(exc)}") from exc
         if not isinstance(solutions, ox.QuerySolutions):
@@ -285,7 +289,7 @@ class KnowledgeStore:
             rows = tuple(tuple(sol[c] for c in columns) for sol in solutions)
         except OSError as exc:
             raise QueryError(f"the query failed: {_one_line(exc)}") from exc
-        return QueryResult(columns, rows)  # type: ignore[arg-type]
+        return QueryResult(columns, rows)
 
     def ask(self, sparql: str) -> bool:
         try:

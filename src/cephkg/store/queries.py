@@ -25,7 +25,7 @@ from ..errors import QueryError
 from ..rdf.vocab import XSD
 from ..resources import queries_dir
 
-__all__ = ["NamedQuery", "Parameter", "named_queries", "get_query", "bind_parameters"]
+__all__ = ["NamedQuery", "Parameter", "bind_parameters", "get_query", "named_queries"]
 
 ParamKind = TypingLiteral["literal", "integer", "iri", "term"]
 _KINDS = ("literal", "integer", "iri", "term")

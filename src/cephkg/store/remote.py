@@ -61,9 +61,24 @@ from .export import graph_names
 from .local import KnowledgeStore, QueryResult, Term
 
 __all__ = [
-    "Auth", "BasicAuth", "BearerToken", "Endpoints", "RetryPolicy", "GraphPush", "PushReport", "Protocol",
-    "ServerKind", "RemoteError", "RemoteRefusedError", "RemoteUnavailableError", "PushError",
-    "GraphPayload", "push", "push_payloads", "RemoteStore", "with_values",
+    "Auth",
+    "BasicAuth",
+    "BearerToken",
+    "Endpoints",
+    "GraphPayload",
+    "GraphPush",
+    "Protocol",
+    "PushError",
+    "PushReport",
+    "RemoteError",
+    "RemoteRefusedError",
+    "RemoteStore",
+    "RemoteUnavailableError",
+    "RetryPolicy",
+    "ServerKind",
+    "push",
+    "push_payloads",
+    "with_values",
 ]
 
 Protocol = TypingLiteral["gsp", "update"]
@@ -111,7 +126,7 @@ class RetryPolicy:
 
     def delay(self, retry: int) -> float:
         """The wait before retry number ``retry`` (1 for the first retry)."""
-        return min(self.initial_delay * (2 ** (retry - 1)), self.max_delay)
+        return float(min(self.initial_delay * (2 ** (retry - 1)), self.max_delay))
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,10 +303,12 @@ def _replace_update(graph: GraphPayload) -> bytes:
 def _push_one(http: _Http, endpoints: Endpoints, graph: GraphPayload, protocol: Protocol) -> int:
     """Send one graph; returns the number of attempts it took."""
     if protocol == "gsp":
-        assert endpoints.graph_store is not None
+        if endpoints.graph_store is None:
+            raise StoreError("no Graph Store Protocol endpoint to push to (give --graph-store-url)")
         return http.send("PUT", _gsp_url(endpoints.graph_store, graph.graph), graph.ntriples,
                          {"Content-Type": "text/turtle; charset=utf-8"}).attempts
-    assert endpoints.update is not None
+    if endpoints.update is None:
+        raise StoreError("no SPARQL Update endpoint to push to (give --update-url)")
     return http.send("POST", endpoints.update, _replace_update(graph),
                      {"Content-Type": "application/sparql-update; charset=utf-8"}).attempts
 
@@ -355,7 +372,7 @@ def push(store: KnowledgeStore, endpoints: Endpoints, *, patent_ids: Sequence[st
     """Replace, on the server, the chosen patents' graphs (all graphs when ``None``) and the ontology's.
 
     Graphs go one request each, the ontology first then the store's graphs in IRI order
-    (see :func:`cephkg.export.graph_names`), serialised one at a time. The first failure
+    (see :func:`cephkg.store.export.graph_names`), serialised one at a time. The first failure
     stops the push with :class:`PushError` naming the
     graphs pushed and not pushed (the failed one included: it may or may not have been
     applied, but never in part, and a re-push makes it right). ``verify`` counts each
@@ -416,7 +433,7 @@ class RemoteStore:
             raise RemoteError(f"{_safe(self.query_url)} did not answer SPARQL JSON results "
                               f"({resp.content_type or 'no content type'}): {str(exc).splitlines()[0]}",
                               self.query_url, resp.status) from exc
-        return QueryResult(columns, rows)  # type: ignore[arg-type]
+        return QueryResult(columns, rows)
 
     def triple_count(self, graph_iri: str | None = None) -> int:
         """Triples in one named graph, or in all named graphs."""

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from ..chem.chemistry import CoverageLink, target_for
 from ..chem.compounds import CompoundRecord
 from ..chem.coverage import PatentScope, parse_compound, species_targets
@@ -23,8 +25,16 @@ from ..rdf.vocab import CEPH
 from .local import KnowledgeStore
 from .records import PatentRecord
 
-__all__ = ["StoreScopes", "opsin_cache", "load_scopes", "patent_record", "registered_inputs", "refresh_registered",
-           "register_compound", "ensure_compound"]
+__all__ = [
+    "StoreScopes",
+    "ensure_compound",
+    "load_scopes",
+    "opsin_cache",
+    "patent_record",
+    "refresh_registered",
+    "register_compound",
+    "registered_inputs",
+]
 
 
 def opsin_cache(store: KnowledgeStore) -> Path | None:
@@ -85,7 +95,9 @@ def registered_inputs(store: KnowledgeStore) -> list[tuple[str, str | None]]:
     for q in ox_store.quads_for_pattern(None, CEPH.registeredInput, None, iris.REGISTERED_GRAPH):
         label = next(iter(ox_store.quads_for_pattern(q.subject, CEPH.registeredLabel, None, iris.REGISTERED_GRAPH)),
                      None)
-        entries[q.object.value] = label.object.value if label is not None else None
+        if isinstance(q.object, ox.Literal):
+            entries[q.object.value] = label.object.value if label is not None and isinstance(label.object, ox.Literal) \
+                else None
     return sorted(entries.items())
 
 

@@ -53,7 +53,7 @@ import pyoxigraph as ox
 
 from ..errors import ServeError
 
-__all__ = ["ServeOptions", "SparqlServer", "ServeError", "oxigraph_binary", "snapshot"]
+__all__ = ["ServeError", "ServeOptions", "SparqlServer", "oxigraph_binary", "snapshot"]
 
 SNAPSHOTS = "serve-snapshots"
 _CHUNK = 64 * 1024
@@ -165,7 +165,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "cephkg-serve"
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def _reply(self, status: int, message: str, reason: str | None = None) -> None:
@@ -358,16 +358,17 @@ class SparqlServer:
         self._kill_backend()
 
     def _spawn(self) -> None:
-        assert self.snapshot_dir is not None and self._proxy is not None
+        if self.snapshot_dir is None or self._proxy is None:
+            raise ServeError("the server is not started")
         port = _free_loopback_port()
         args = [self._binary, "serve-read-only", "--location", str(self.snapshot_dir),
                 "--bind", f"127.0.0.1:{port}"]
         if self.options.timeout_s > 0:
             args += ["--timeout-s", str(self.options.timeout_s)]
         if self._log is None:
-            self._log = tempfile.TemporaryFile()
+            self._log = tempfile.TemporaryFile()  # noqa: SIM115 - kept open for the backend's lifetime
         self._process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
-                                         preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+                                         preexec_fn=_die_with_parent if sys.platform == "linux" else None)  # noqa: PLW1509 - prctl only, no Python state
         deadline = time.monotonic() + self.options.start_timeout_s
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
