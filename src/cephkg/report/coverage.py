@@ -111,7 +111,8 @@ def _verdict(data: Mapping[str, Any], target: Target, structures: Mapping[str, S
         if located is not None:
             highlights.append(Highlight(located.core, CORE_COLOUR))
             failing = None if hit else failing_variable(located, assignment, reasons)
-            order = list(dict.fromkeys(r.variable for r in located.regions))
+            # colours follow the structure's variable table (map numbers), the same on every claim
+            order = list(dict.fromkeys([*(name for _k, name in view.variables), *(r.variable for r in located.regions)]))
             for region in located.regions:
                 a = assignment.get(region.label)
                 if region.label == failing:
