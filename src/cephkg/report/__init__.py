@@ -1,4 +1,4 @@
-"""Stage 7, see it: a patent report and a browser view, with structure pictures.
+"""See it: a patent report and a browser view, with structure pictures (above the store, beside owl).
 
 Reads only from the store's Python API (records, scopes, coverage, routes), never from
 the graph's IRIs. ``patent`` and ``coverage`` turn a patent or a ``covers`` answer into

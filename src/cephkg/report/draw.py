@@ -97,8 +97,9 @@ def _finish(drawer: rdMolDraw2D.MolDraw2DSVG, title: str, width: int, height: in
 
 def _drawer(width: int, height: int) -> rdMolDraw2D.MolDraw2DSVG:
     drawer = rdMolDraw2D.MolDraw2DSVG(width, height)
+    # a fixed bond length keeps small molecules (a thioamide, zinc) at the scale of the others
     _set(drawer.drawOptions(), clearBackground=True, addStereoAnnotation=False, padding=0.08, fixedFontSize=-1,
-         minFontSize=11)
+         minFontSize=11, fixedBondLength=min(30.0, width / 12))
     return drawer
 
 

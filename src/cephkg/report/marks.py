@@ -188,24 +188,34 @@ def _open(mark: Mark) -> Markup:
 def render_marked(source: str, lo: int, hi: int, marks: list[Mark]) -> Markup:
     """The text ``source[lo:hi]`` with ``marks`` as nested ``<span>``/``<a>`` elements."""
     out: list[Markup] = []
+    broken = [True]  # whether the text shown so far ends with a line break
+
+    def text(value: str) -> None:
+        shown = _text(value)
+        if not shown.strip() and "\n" in shown and broken[0]:
+            shown = Markup(" ")  # noise removed between blank lines leaves one break, not several
+        if shown.strip() or "\n" in shown:
+            broken[0] = shown.endswith("\n")
+        out.append(shown)
 
     def emit(children: list[Mark], start: int, end: int, in_link: bool) -> None:
         pos = start
         for m in children:
             if m.start > pos:
-                out.append(_text(source[pos:m.start]))
+                text(source[pos:m.start])
             link = m.href is not None and not in_link
             if not link:
                 m.href = None
             out.append(_open(m))
             if m.kind == "repair":
-                out.append(_text(m.replacement or ""))
+                if m.replacement:
+                    text(m.replacement)
             else:
                 emit(m.children, m.start, m.end, in_link or link)
             out.append(Markup("</a>" if link else "</span>"))
             pos = max(pos, m.end)
         if end > pos:
-            out.append(_text(source[pos:end]))
+            text(source[pos:end])
 
     emit(_nest(marks, lo, hi), lo, hi, False)
     return Markup("").join(out)

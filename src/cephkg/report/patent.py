@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import PurePath
 
 from markupsafe import Markup
 
@@ -159,6 +160,11 @@ class PatentReport:
     species: tuple[SpeciesCard, ...]
     notes: tuple[Note, ...]
     counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def source_name(self) -> str:
+        """The source file's name (the page shows the full path on hover only)."""
+        return PurePath(self.source).name or self.source
 
 
 # ----------------------------------------------------------------------------- pieces
