@@ -53,7 +53,7 @@ def test_citation_forms(citation: str, expected: list[int]) -> None:
     assert list(claim.depends_on) == expected
     assert list(claim.refers_to) == expected
     # each citation keeps the words that made it and where they are in the source
-    words = citation if "preceding" in citation else citation.split("any one of ")[-1].split("any of ")[-1]
+    words = citation if "preceding" in citation else citation.rsplit("any one of ", maxsplit=1)[-1].rsplit("any of ", maxsplit=1)[-1]
     quoted = [patent.source.text[c.span[0]:c.span[1]] for c in claim.citations]
     assert [(list(c.claims), q) for c, q in zip(claim.citations, quoted)] == [(expected, words)]
 
