@@ -36,7 +36,9 @@ __all__ = [
     "StepView",
     "StructureCard",
     "TreeNode",
+    "clear_drawing_cache",
     "patent_report",
+    "structure_picture",
 ]
 
 _CATEGORY = {"compound": "compound", "process": "process", "composition": "composition",
@@ -218,6 +220,11 @@ def _definition_rows(scope: PatentScope, claim: Claim, variables: Sequence[str])
 def _structure_picture(text: str, is_smarts: bool, variables: tuple[tuple[int, str], ...], title: str,
                        width: int, height: int) -> Picture:
     return draw_structure(text, is_smarts, dict(variables), title=title, width=width, height=height)
+
+
+def clear_drawing_cache() -> None:
+    """Forget the structure pictures drawn so far (for benchmarks that time the drawing)."""
+    _structure_picture.cache_clear()
 
 
 def structure_picture(view: StructureView, width: int = 380, height: int = 270) -> Picture:
