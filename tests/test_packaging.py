@@ -19,6 +19,6 @@ def test_the_wheel_contains_ontology_queries_and_data(tmp_path: Path) -> None:
     expected |= {"cephkg/py.typed", "cephkg/__init__.py"}
     # the report's templates are package data: a page made from an installed cephkg needs them
     expected |= {f"cephkg/report/templates/{p.name}" for p in (ROOT / "src" / "cephkg" / "report" / "templates").iterdir()}
-    assert len([n for n in expected if "/templates/" in n]) == 7
+    assert len([n for n in expected if "/templates/" in n]) == 8
     assert expected <= names
     assert not any("examples/" in n or n.startswith("tests/") for n in names)
