@@ -31,7 +31,7 @@ def test_import_contracts_hold() -> None:
 
 def test_every_stage_is_a_subpackage() -> None:
     packages = sorted(p.name for p in SRC.iterdir() if (p / "__init__.py").is_file())
-    assert packages == ["chem", "cli", "model", "owl", "rdf", "reading", "store"]
+    assert packages == ["chem", "cli", "model", "owl", "rdf", "reading", "report", "store"]
     top = sorted(p.name for p in SRC.glob("*.py"))
     assert top == ["__init__.py", "errors.py", "resources.py"]
 

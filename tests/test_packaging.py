@@ -17,5 +17,8 @@ def test_the_wheel_contains_ontology_queries_and_data(tmp_path: Path) -> None:
     expected |= {f"cephkg/_resources/queries/{p.name}" for p in (ROOT / "queries").glob("*.rq")}
     expected |= {f"cephkg/data/{p.name}" for p in (ROOT / "src" / "cephkg" / "data").glob("*.toml")}
     expected |= {"cephkg/py.typed", "cephkg/__init__.py"}
+    # the report's templates are package data: a page made from an installed cephkg needs them
+    expected |= {f"cephkg/report/templates/{p.name}" for p in (ROOT / "src" / "cephkg" / "report" / "templates").iterdir()}
+    assert len([n for n in expected if "/templates/" in n]) == 8
     assert expected <= names
     assert not any("examples/" in n or n.startswith("tests/") for n in names)

@@ -27,6 +27,7 @@ __all__ = [
     "RemoteError",
     "RemoteRefusedError",
     "RemoteUnavailableError",
+    "ReportError",
     "ResolutionError",
     "ServeError",
     "Severity",
@@ -139,6 +140,10 @@ class ReasoningError(CephkgError):
 
 class ValidationError(CephkgError):
     """The shapes cannot be read, or a patent asked for is not in the store."""
+
+
+class ReportError(CephkgError):
+    """A report or page cannot be made or written (the folder is not writable, the port is taken)."""
 
 
 # -- diagnostics ---------------------------------------------------------------------

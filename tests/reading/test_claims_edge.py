@@ -48,9 +48,25 @@ def test_margin_numbers_are_not_claim_numbers() -> None:
 def test_citation_forms(citation: str, expected: list[int]) -> None:
     text = ("1. A compound X.\n2. A compound Y.\n3. A compound Z.\n"
             f"4. A compound according to {citation}, wherein R1 is amino.\n")
-    claim = parse_text(text, "c").claim(4)
+    patent = parse_text(text, "c")
+    claim = patent.claim(4)
     assert list(claim.depends_on) == expected
     assert list(claim.refers_to) == expected
+    # each citation keeps the words that made it and where they are in the source
+    words = citation if "preceding" in citation else citation.rsplit("any one of ", maxsplit=1)[-1].rsplit("any of ", maxsplit=1)[-1]
+    quoted = [patent.source.text[c.span[0]:c.span[1]] for c in claim.citations]
+    assert [(list(c.claims), q) for c, q in zip(claim.citations, quoted)] == [(expected, words)]
+
+
+def test_a_citation_span_covers_the_original_text_through_repairs() -> None:
+    text = "1. A compound X.\n2. A compound of claim\n- 10\n1, wherein R<sup>1</sup> is amino.\n3. A compound of claim 7.\n"
+    patent = parse_text(text, "cs")
+    (cite,) = patent.claim(2).citations
+    assert list(cite.claims) == [1]
+    assert patent.source.text[cite.span[0]:cite.span[1]] == "claim\n- 10\n1"
+    # what the words say is kept, even a claim that does not exist; refers_to holds the checked ones
+    (missing,) = patent.claim(3).citations
+    assert (list(missing.claims), patent.claim(3).refers_to) == ([7], ())
 
 
 def test_claim_of_another_category_refers_but_does_not_depend() -> None:

@@ -26,8 +26,12 @@ __all__ = ["add_compound_command", "check_command", "covers_command"]
 @click.option("--patent", "patents", multiple=True, help="Only this patent (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--explain", is_flag=True, help="Print every reason of every hit and near miss.")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the answer as a page: the query drawn for each claim, the core and each "
+                   "R-group coloured with the term it satisfied, near misses with the failing group.")
 @_store_option
-def covers_command(compound: str, patents: tuple[str, ...], as_json: bool, explain: bool, store_dir: Path) -> None:
+def covers_command(compound: str, patents: tuple[str, ...], as_json: bool, explain: bool, html_file: Path | None,
+                   store_dir: Path) -> None:
     """Which claims cover COMPOUND (SMILES, InChI or a chemical name), and why."""
     from ..chem.coverage import covers
     from ..store.scopes import load_scopes, opsin_cache
@@ -36,9 +40,18 @@ def covers_command(compound: str, patents: tuple[str, ...], as_json: bool, expla
         with open_store(store_dir) as store:
             loaded = load_scopes(store, list(patents) or None)
             result = covers(compound, loaded.scopes, opsin_cache(store))
+        if html_file is not None:
+            from ..report.coverage import coverage_page
+            from ..report.render import render_coverage, write_text
+
+            write_text(html_file, render_coverage(coverage_page(result, loaded.scopes)))
     except CephkgError as exc:
         _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write {html_file}: {exc.strerror or exc}")
     warn(loaded.warning())
+    if html_file is not None:
+        click.echo(f"wrote {html_file}", err=True)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return

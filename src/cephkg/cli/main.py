@@ -232,10 +232,11 @@ def _register_commands() -> None:
     from .chem import add_compound_command, check_command, covers_command
     from .owl import reason_command, validate_command
     from .remote import push_command, serve_command
+    from .report import report_command
     from .route import route_command
 
     for command in (covers_command, add_compound_command, check_command, route_command, reason_command,
-                    validate_command, push_command, serve_command):
+                    validate_command, push_command, serve_command, report_command):
         main.add_command(command)
 
 

@@ -94,7 +94,12 @@ def push_command(url: str, store_dir: Path, kind: str, dataset: str | None, grap
               help="Seconds a query may run (0: no limit).")
 @click.option("--max-result-bytes", type=click.IntRange(1024), default=64 * 1024 * 1024, show_default=True,
               help="Largest response sent; bigger ones get 422 (add a LIMIT).")
-def serve_command(store_dir: Path, host: str, port: int, timeout_s: int, max_result_bytes: int) -> None:
+@click.option("--web", is_flag=True, help="Also serve the browser view (patent list, reports, a compound box) "
+                                          "on HOST:WEB-PORT, beside the SPARQL endpoint.")
+@click.option("--web-port", type=click.IntRange(0, 65535), default=None,
+              help="Port of the browser view  [default: PORT + 1]")
+def serve_command(store_dir: Path, host: str, port: int, timeout_s: int, max_result_bytes: int, web: bool,
+                  web_port: int | None) -> None:
     """Serve the store read-only as a SPARQL 1.1 endpoint at http://HOST:PORT/query.
 
     Serves a snapshot taken at start: builds made while it runs are seen after a restart.
@@ -110,7 +115,23 @@ def serve_command(store_dir: Path, host: str, port: int, timeout_s: int, max_res
     except CephkgError as exc:
         _fail(str(exc))
     click.echo(f"serving {store_dir} read-only at {server.query_url} (Ctrl-C to stop)", err=True)
+    pages = None
+    if web:
+        from ..report.web import ReportServer, ReportSite, WebOptions
+
+        options = WebOptions(host, web_port if web_port is not None else (port + 1 if port else 0),
+                             sparql_url=server.query_url)
+        try:
+            pages = ReportServer(ReportSite.from_store(store_dir, options))
+            pages.start()
+        except CephkgError as exc:
+            server.stop()
+            _fail(str(exc))
+        click.echo(f"browser view at {pages.url}/", err=True)
     try:
         server.serve_forever()
     except CephkgError as exc:
         _fail(str(exc))
+    finally:
+        if pages is not None:
+            pages.stop()

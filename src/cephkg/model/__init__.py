@@ -10,6 +10,7 @@ from .claims import (
     CATEGORIES,
     Agent,
     Category,
+    Citation,
     Claim,
     Definition,
     Formula,
@@ -21,5 +22,5 @@ from .claims import (
 )
 from .text import CleanText, Repair, SourceDocument, Span, span_of
 
-__all__ = ["CATEGORIES", "Agent", "Category", "Claim", "CleanText", "Definition", "Formula", "Patent",
+__all__ = ["CATEGORIES", "Agent", "Category", "Citation", "Claim", "CleanText", "Definition", "Formula", "Patent",
            "Repair", "Role", "SaltsClause", "SourceDocument", "Span", "Species", "Step", "span_of"]

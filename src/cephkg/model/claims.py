@@ -19,6 +19,7 @@ __all__ = [
     "CATEGORIES",
     "Agent",
     "Category",
+    "Citation",
     "Claim",
     "Definition",
     "Formula",
@@ -176,6 +177,27 @@ class SaltsClause:
 
 
 @dataclass(frozen=True, slots=True)
+class Citation:
+    """Where a claim's text cites other claims (``claim 1``, ``claims 2 to 4``, ``any one of
+    the preceding claims``), and the claim numbers the words name (ranges expanded).
+
+    ``claims`` is what the words say, before any check: a number that names no claim, or the
+    claim itself, stays here; ``Claim.refers_to`` holds the checked references.
+    """
+
+    claims: tuple[int, ...]
+    text: str
+    span: Span
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"claims": list(self.claims), "text": self.text, "span": list(self.span)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Citation:
+        return cls(tuple(int(n) for n in data["claims"]), data["text"], span_of(data["span"]))
+
+
+@dataclass(frozen=True, slots=True)
 class Claim:
     """One numbered claim with everything read from its text."""
 
@@ -193,6 +215,7 @@ class Claim:
     steps_relation: Literal["sequence", "alternatives"] | None = None
     isomer: str | None = None
     repairs: tuple[Repair, ...] = ()
+    citations: tuple[Citation, ...] = ()
 
     @property
     def independent(self) -> bool:
@@ -226,6 +249,7 @@ class Claim:
             "span": list(self.span),
             "text": self.text,
             "definition_list": [d.to_dict() for d in self.definitions],
+            "citations": [c.to_dict() for c in self.citations],
         }
 
     @classmethod
@@ -242,6 +266,7 @@ class Claim:
             steps=tuple(Step.from_dict(s) for s in data["steps"]),
             steps_relation=data["steps_relation"], isomer=data["isomer"],
             repairs=tuple(Repair.from_dict(r) for r in data["repairs"]),
+            citations=tuple(Citation.from_dict(c) for c in data.get("citations", ())),
         )
 
 

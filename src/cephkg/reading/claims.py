@@ -18,6 +18,7 @@ from ..errors import Diagnostic, DiagnosticCode, InputError, Severity
 from ..model import (
     Agent,
     Category,
+    Citation,
     Claim,
     CleanText,
     Definition,
@@ -66,6 +67,7 @@ class _ClaimReader:
     notes: list[Diagnostic]
     repairs: list[Repair] = field(default_factory=list)
     unresolved: list[tuple[str, Span]] = field(default_factory=list)
+    cited_at: list[Citation] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -83,12 +85,17 @@ class _ClaimReader:
         return None
 
     def citations(self) -> list[int]:
+        """The claim numbers the text cites, in order; each citation's words and span go to ``cited_at``."""
         r = claim_rules()
         cited: list[int] = []
-        if r.all_preceding.search(self.text):
+        found: list[Citation] = []
+        preceding = r.all_preceding.search(self.text)
+        if preceding:
             cited.extend(range(1, self.number))
+            found.append(self._citation(tuple(range(1, self.number)), preceding.start(), preceding.end()))
         for m in r.citation.finditer(self.text):
             numbers = r.citation_tokens.findall(m.group(1))
+            here: list[int] = []
             previous: int | None = None
             ranged = False
             for tok in numbers:
@@ -97,11 +104,17 @@ class _ClaimReader:
                     continue
                 n = int(tok)
                 if ranged and previous is not None:
-                    cited.extend(range(previous + 1, n + 1))
+                    here.extend(range(previous + 1, n + 1))
                 else:
-                    cited.append(n)
+                    here.append(n)
                 previous, ranged = n, False
+            cited.extend(here)
+            found.append(self._citation(tuple(dict.fromkeys(here)), m.start(), m.end()))
+        self.cited_at = sorted(found, key=lambda c: c.span)
         return list(dict.fromkeys(cited))
+
+    def _citation(self, numbers: tuple[int, ...], start: int, end: int) -> Citation:
+        return Citation(numbers, self.text[start:end], self.view.span(start, end))
 
     # -- formulas ------------------------------------------------------------------
 
@@ -441,6 +454,7 @@ def _build_claim(reader: _ClaimReader, seg: Segment, category: Category, depends
         text=text, span=claim_span, definitions=tuple(claim_defs.values()), salts_clause=salts,
         species=tuple(species), formulas=tuple(formulas), steps=tuple(steps), steps_relation=relation,  # type: ignore[arg-type]
         isomer=isomer, repairs=tuple(sorted(own_repairs + reader.repairs, key=lambda x: x.span)),
+        citations=tuple(reader.cited_at),
     )
 
 
@@ -511,7 +525,7 @@ def parse_claims(clean: CleanText, repair_term: TermRepairer | None = None) -> P
         except Exception as exc:  # one unreadable claim must not sink the file
             reader.note("error", DiagnosticCode.CLAIM_UNREADABLE, f"could not read the claim: {exc!r}")
             claims.append(Claim(seg.number, category, tuple(depends), tuple(refers), reader.text,
-                                clean.original_span(seg.start, seg.end)))
+                                clean.original_span(seg.start, seg.end), citations=tuple(reader.cited_at)))
     _check_labels(claims, {seg.number: reader for seg, (reader, _category, _cited) in zip(segments, readers)})
     return Patent(clean.source.patent_id, clean.source, tuple(claims), header, clean.repairs, tuple(notes))
 
