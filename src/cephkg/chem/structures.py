@@ -32,7 +32,7 @@ checks that, and that map numbers and the variables table agree, and raises
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -49,6 +49,7 @@ __all__ = [
     "GenericStructure",
     "StructureError",
     "StructureFile",
+    "effective_structures",
     "load_structures",
     "parse_structures",
     "read_sidecar",
@@ -73,6 +74,17 @@ class GenericStructure:
     curated: bool
     inferred: bool
     note: str
+    #: where the structure comes from: "sidecar" (written in a sidecar), "drawn" (a molfile or
+    #: CXSMILES file a sidecar points at) or "inference" (deduced by cephkg from the claims)
+    origin: str = "sidecar"
+    #: for an inferred structure: the species and definitions that placed each variable
+    evidence: tuple[str, ...] = ()
+    confidence: float | None = None
+
+    @property
+    def source(self) -> str:
+        """``curated`` (given by a person: sidecar or drawn file) or ``inferred`` (by cephkg)."""
+        return "inferred" if self.origin == "inference" else "curated"
 
     @property
     def variable_map(self) -> dict[int, str]:
@@ -89,10 +101,27 @@ class GenericStructure:
         return _reference(self.text, self.is_smarts)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"claim": self.claim, "formula": self.formula, "label": self.label,
-                ("smarts" if self.is_smarts else "smiles"): self.text,
-                "variables": {str(k): v for k, v in self.variables},
-                "curated": self.curated, "inferred": self.inferred, "note": self.note}
+        out: dict[str, Any] = {"claim": self.claim, "formula": self.formula, "label": self.label,
+                               ("smarts" if self.is_smarts else "smiles"): self.text,
+                               "variables": {str(k): v for k, v in self.variables},
+                               "curated": self.curated, "inferred": self.inferred, "note": self.note}
+        if self.origin != "sidecar":
+            out["origin"] = self.origin
+        if self.evidence:
+            out["evidence"] = list(self.evidence)
+        if self.confidence is not None:
+            out["confidence"] = self.confidence
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> GenericStructure:
+        """The inverse of :meth:`to_dict` (for records kept in the store)."""
+        is_smarts = "smarts" in data
+        return cls(int(data["claim"]), int(data["formula"]), data.get("label"),
+                   str(data["smarts" if is_smarts else "smiles"]), is_smarts,
+                   tuple(sorted((int(k), str(v)) for k, v in data["variables"].items())),
+                   bool(data.get("curated", False)), bool(data.get("inferred", False)), str(data.get("note", "")),
+                   str(data.get("origin", "sidecar")), tuple(data.get("evidence", ())), data.get("confidence"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +141,21 @@ class StructureFile:
 
     def for_claim(self, claim: int) -> tuple[GenericStructure, ...]:
         return tuple(s for s in self.structures if s.claim == claim)
+
+    def merged(self, inferred: Iterable[GenericStructure]) -> StructureFile:
+        """This file plus the ``inferred`` structures of formulas it does not give (curated wins)."""
+        given = {(s.claim, s.formula) for s in self.structures}
+        extra = tuple(s for s in inferred if (s.claim, s.formula) not in given)
+        return StructureFile(self.path, self.patent, self.conventions, self.structures + extra)
+
+
+def effective_structures(curated: StructureFile | None, inferred: Iterable[GenericStructure],
+                         where: str = "<inferred>") -> StructureFile | None:
+    """The structures coverage uses: the curated ones, then inferred ones for the other formulas."""
+    extra = tuple(inferred)
+    if curated is not None:
+        return curated.merged(extra)
+    return StructureFile(where, None, (), extra) if extra else None
 
 
 @lru_cache(maxsize=256)

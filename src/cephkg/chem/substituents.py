@@ -629,6 +629,30 @@ class Vocabulary:
                              (f"'{resolved.label}' is not a ring-atom term; check it on a fragment",))
         return self._check_ring_atom(resolved, atom, None)
 
+    def is_ring_atom(self, term: str) -> bool:
+        """Whether ``term`` is a ring-atom term ("CH", "nitrogen"): the atom itself is the variable."""
+        resolved = self._lookup(term)
+        return resolved is not None and isinstance(resolved.node, _RingAtom)
+
+    def ring_atom_elements(self, term: str) -> tuple[int, ...]:
+        """The atomic numbers a ring-atom term allows ("CH" -> (6,), "nitrogen" -> (7,))."""
+        resolved = self._lookup(term)
+        if resolved is None or not isinstance(resolved.node, _RingAtom):
+            return ()
+        return tuple(sorted({int(n) for n in re.findall(r"#(\d+)", resolved.node.smarts)}))
+
+    def sits_on(self, term: str) -> frozenset[int] | None:
+        """The elements of the atom a group of this term is attached to, when the term says so
+        ("amino protecting group" sits on N), else None."""
+        resolved = self._lookup(term)
+        if resolved is None or not resolved.listed:
+            return None
+        elements = self._entries[resolved.id].get("sits_on")
+        if not elements:
+            return None
+        table = Chem.GetPeriodicTable()
+        return frozenset(table.GetAtomicNumber(e) for e in elements)
+
     def ancestors(self, term: str) -> tuple[str, ...]:
         """Canonical labels of all superclasses, nearest first."""
         start = self._require(term)

@@ -15,6 +15,7 @@ from typing import Any
 from ..chem.chemistry import patent_chemistry
 from ..chem.compounds import SpeciesResolution, resolve_species
 from ..chem.coverage import PatentScope, species_targets
+from ..chem.inference import InferenceOutcome, resolve_descriptions, scope_with_inference
 from ..chem.reactions import routes
 from ..chem.structures import (
     StructureFile,
@@ -102,10 +103,12 @@ def _read(path: Path, patent_id: str | None) -> _Parsed:
     return _Parsed(0, path, patent, data, structures)
 
 
-def _record(parsed: _Parsed, species: Sequence[SpeciesResolution]) -> PatentRecord:
+def _record(parsed: _Parsed, species: Sequence[SpeciesResolution],
+            inferred: Sequence[InferenceOutcome] = ()) -> PatentRecord:
     return PatentRecord(
         parsed.patent, str(sidecar_path(parsed.path)) if parsed.sidecar is not None else None, parsed.sidecar,
-        tuple(SpeciesStructure(r.claim, r.index, r.smiles, r.failure) for r in species))
+        tuple(SpeciesStructure(r.claim, r.index, r.smiles, r.failure) for r in species),
+        tuple(o.to_dict() for o in inferred))
 
 
 def build(paths: Sequence[str | Path], store: KnowledgeStore, *,
@@ -143,21 +146,24 @@ def build(paths: Sequence[str | Path], store: KnowledgeStore, *,
         except Exception as exc:
             report(i, FileReport(str(path), pid, 0, 0, (), f"{path}: internal error: {exc!r}"))
     resolutions = resolve_species([p.patent for p in parsed], opsin_cache(store))
+    descriptions = resolve_descriptions([p.patent for p in parsed], opsin_cache(store))
     compounds = [r.compound for r in resolutions.values() if r.compound is not None]
     for item in parsed:
         patent = item.patent
         try:
             mine = [r for k, r in sorted(resolutions.items()) if k[0] == patent.patent_id]
             smiles = {(r.claim, r.index): r.smiles for r in mine}
-            scope = PatentScope(patent, item.structures, species_targets(patent, smiles))
-            chemistry = patent_chemistry(scope, resolutions, compounds)
+            curated = PatentScope(patent, item.structures, species_targets(patent, smiles))
+            # Formulas without a curated structure get one inferred from the named compounds.
+            scope, inferred = scope_with_inference(curated, descriptions)
+            chemistry = patent_chemistry(scope, resolutions, compounds, inferred)
             graphs = {
-                iris.patent_graph(patent.patent_id): claims_graph_triples(patent, routes(patent, item.structures)),
+                iris.patent_graph(patent.patent_id): claims_graph_triples(patent, routes(patent, scope.structures)),
                 # Chemistry is derived (OPSIN, curated structures, coverage), so it lives in its own
                 # graph, apart from what was read from the text.
                 iris.chemistry_graph(patent.patent_id): chemistry_triples(chemistry),
             }
-            triples = store.write_patent(patent.patent_id, _record(item, mine).to_json(), graphs)
+            triples = store.write_patent(patent.patent_id, _record(item, mine, inferred).to_json(), graphs)
             report(item.order, FileReport(str(item.path), patent.patent_id, len(patent.claims), triples,
                                           patent.diagnostics))
         except CephkgError as exc:

@@ -1,8 +1,11 @@
 """A patent's record in the store: everything the coverage commands need, without the input files.
 
 The record holds the parsed model (with the decoded source text, so spans can be quoted),
-the curated structures of its sidecar as they were read, and what OPSIN made of each
-named species. It is written in the same transaction as the patent's graphs.
+the curated structures of its sidecar as they were read, what OPSIN made of each
+named species, and the generic structures cephkg inferred at build time (or why not), so
+``covers`` needs no recomputation. It is written in the same transaction as the patent's
+graphs. Records written before inference existed have no ``inferred`` key and read as
+"nothing inferred".
 """
 
 from __future__ import annotations
@@ -43,11 +46,12 @@ class PatentRecord:
     structures_source: str | None
     structures: dict[str, Any] | None
     species: tuple[SpeciesStructure, ...]
+    inferred: tuple[dict[str, Any], ...] = ()   # InferenceOutcome.to_dict() of each formula
 
     def to_json(self) -> str:
         return json.dumps({"format": RECORD_FORMAT, "patent": self.patent.to_dict(with_source_text=True),
                            "structures_source": self.structures_source, "structures": self.structures,
-                           "species": [s.to_dict() for s in self.species]},
+                           "species": [s.to_dict() for s in self.species], "inferred": list(self.inferred)},
                           ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
     @classmethod
@@ -60,7 +64,8 @@ class PatentRecord:
             raise StoreError(f"patent {patent_id!r} was stored by another version of cephkg "
                              f"(record format {data.get('format')!r}, this one reads {RECORD_FORMAT}); build it again")
         return cls(Patent.from_dict(data["patent"]), data["structures_source"], data["structures"],
-                   tuple(SpeciesStructure.from_dict(s) for s in data["species"]))
+                   tuple(SpeciesStructure.from_dict(s) for s in data["species"]),
+                   tuple(data.get("inferred", ())))
 
     def species_smiles(self) -> dict[tuple[int, int], str | None]:
         return {(s.claim, s.index): s.smiles for s in self.species}

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from ..chem.chemistry import CoverageLink, target_for
 from ..chem.compounds import CompoundRecord
 from ..chem.coverage import PatentScope, parse_compound, species_targets
+from ..chem.inference import InferenceOutcome, scope_with_inference
 from ..chem.standardise import standardise
 from ..chem.structures import parse_structures
 from ..errors import StoreError
@@ -47,11 +48,14 @@ def patent_record(store: KnowledgeStore, patent_id: str) -> PatentRecord:
 
 
 def scope_of(record: PatentRecord) -> PatentScope:
+    """The patent's scope from its record: curated structures, then those inferred at build time."""
     patent = record.patent
     structures = (parse_structures(record.structures, record.structures_source or "<store>", patent)
                   if record.structures is not None else None)
-    return PatentScope(patent, structures,
+    base = PatentScope(patent, structures,
                        species_targets(patent, record.species_smiles(), record.species_failures()))
+    outcomes = [InferenceOutcome.from_dict(o) for o in record.inferred]
+    return scope_with_inference(base, outcomes=outcomes)[0]
 
 
 @dataclass(frozen=True, slots=True)
