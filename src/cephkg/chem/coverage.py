@@ -792,15 +792,24 @@ __all__ += ["scope_for", "species_targets"]
 
 @dataclass(frozen=True, slots=True)
 class Violation:
-    """One failed self-consistency rule of ``cephkg check``."""
+    """One failed self-consistency rule of ``cephkg check``: a contradiction (a named species
+    its own claim does not cover, a variable without definition) or, with ``undecided``, a
+    question cephkg cannot decide (no structure, a term it cannot interpret, a name OPSIN
+    cannot read)."""
 
     patent: str
     claim: int
     rule: Literal["species-covered", "variable-defined", "term-interpretable", "structure", "resolution"]
     message: str
+    undecided: bool = False
+
+    @property
+    def kind(self) -> str:
+        return "cannot decide" if self.undecided else "contradiction"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"patent": self.patent, "claim": self.claim, "rule": self.rule, "message": self.message}
+        return {"patent": self.patent, "claim": self.claim, "rule": self.rule, "message": self.message,
+                "kind": self.kind}
 
 
 def check_scope(scope: PatentScope) -> list[Violation]:
@@ -813,18 +822,18 @@ def check_scope(scope: PatentScope) -> list[Violation]:
         for f in claim.formulas:
             for d in f.definitions:
                 out += [Violation(pid, claim.number, "term-interpretable",
-                                  f"{d.variable}: '{t}' is not a term cephkg can interpret")
+                                  f"{d.variable}: '{t}' is not a term cephkg can interpret", True)
                         for t in d.alternatives if not scope.vocabulary.interpretable(t)]
         formula_defs = {(d.span, d.variable) for f in claim.formulas for d in f.definitions}
         for d in claim.definitions:
             if (d.span, d.variable) not in formula_defs:
                 out += [Violation(pid, claim.number, "term-interpretable",
-                                  f"{d.variable}: '{t}' is not a term cephkg can interpret")
+                                  f"{d.variable}: '{t}' is not a term cephkg can interpret", True)
                         for t in d.alternatives if not scope.vocabulary.interpretable(t)]
         if claim.category == "compound" and not claim.species:
             structure = scope.structure_for(claim)
             if structure is None:
-                out.append(Violation(pid, claim.number, "structure", "no generic structure is curated for this claim"))
+                out.append(Violation(pid, claim.number, "structure", scope.missing_reason(claim), True))
             else:
                 names = set(structure.variable_map.values())
                 for var, found in sorted(scope.constraints(claim, names).items()):
@@ -835,7 +844,8 @@ def check_scope(scope: PatentScope) -> list[Violation]:
         for sp in scope.species_of(claim):
             if sp.target is None:
                 out.append(Violation(pid, claim.number, "resolution",
-                                     f"species {sp.index} '{sp.name}' has no structure: {sp.failure or 'unresolved'}"))
+                                     f"species {sp.index} '{sp.name}' has no structure: {sp.failure or 'unresolved'}",
+                                     True))
                 continue
             for salt in (None, *sp.salt_forms):
                 target = replace(sp.target, salt_form=salt)
@@ -847,8 +857,10 @@ def check_scope(scope: PatentScope) -> list[Violation]:
                     if v is None or not v.ok:
                         what = sp.name + (f" ({salt})" if salt else "")
                         why = v.reasons[0] if v is not None and v.reasons else "not matched"
+                        undecided = v is not None and v.undecided
+                        verb = "cannot be decided for" if undecided else "is not covered by"
                         out.append(Violation(pid, claim.number, "species-covered",
-                                             f"species {sp.index} {what} is not covered by claim {c.number}: {why}"))
+                                             f"species {sp.index} {what} {verb} claim {c.number}: {why}", undecided))
     return out
 
 

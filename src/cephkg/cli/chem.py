@@ -82,7 +82,10 @@ def add_compound_command(compound: str, label: str | None, store_dir: Path) -> N
 @click.option("--json", "as_json", is_flag=True, help="Print the violations as JSON.")
 @_store_option
 def check_command(patents: tuple[str, ...], as_json: bool, store_dir: Path) -> None:
-    """Self-consistency: species covered by their claims, variables defined, terms interpretable."""
+    """Self-consistency: species covered by their claims, variables defined, terms interpretable.
+
+    Contradictions (exit 1) are listed apart from what cephkg cannot decide (no generic
+    structure, a term it cannot interpret, a name OPSIN cannot read), which leaves exit 0."""
     from ..chem.coverage import check_scope
     from ..store.scopes import load_scopes
 
@@ -94,14 +97,19 @@ def check_command(patents: tuple[str, ...], as_json: bool, store_dir: Path) -> N
     warn(loaded.warning())
     scopes = loaded.scopes
     violations = [v for s in scopes for v in check_scope(s)]
+    contradictions = [v for v in violations if not v.undecided]
     if as_json:
         click.echo(json.dumps({"patents": [s.patent.patent_id for s in scopes],
                                "violations": [v.to_dict() for v in violations]}, ensure_ascii=False, indent=2))
     else:
         for s in scopes:
-            mine = [v for v in violations if v.patent == s.patent.patent_id]
-            click.echo(f"{s.patent.patent_id}: {'ok' if not mine else f'{len(mine)} violation(s)'}")
+            mine = [v for v in violations if v.patent == s.patent.patent_id and not v.undecided]
+            open_ = [v for v in violations if v.patent == s.patent.patent_id and v.undecided]
+            state = "ok" if not mine else f"{len(mine)} violation(s)"
+            click.echo(f"{s.patent.patent_id}: {state}" + (f", {len(open_)} cannot decide" if open_ else ""))
             for v in mine:
                 click.echo(f"  claim {v.claim} [{v.rule}] {v.message}")
-    if violations:
+            for v in open_:
+                click.echo(f"  claim {v.claim} [{v.rule}, cannot decide] {v.message}")
+    if contradictions:
         sys.exit(1)
