@@ -69,7 +69,7 @@ def parse_cxsmiles(text: str, variables: Mapping[int, str] | None = None, source
                    atoms: Mapping[int, str] | None = None) -> Drawn:
     """A CXSMILES with R-group labels (``*`` labelled ``_R1`` or ``R1``) or mapped ``[*:n]``."""
     params = Chem.SmilesParserParams()
-    params.removeHs = False
+    params.removeHs = False  # type: ignore[assignment]  # RDKit's stub types the flag wrongly
     with BlockLogs():
         mol = Chem.MolFromSmiles(text, params) if text else None
     if mol is None:
@@ -87,7 +87,7 @@ def _name(atom: Chem.Atom, variables: Mapping[int, str], atoms: Mapping[int, str
         return variables.get(n, f"R{n}")
     for prop in ("molFileAlias", "atomLabel", "dummyLabel"):
         if atom.HasProp(prop):
-            label = atom.GetProp(prop).strip().lstrip("_")
+            label = str(atom.GetProp(prop)).strip().lstrip("_")
             if _VARIABLE.match(label) and label != "*":
                 return label.replace("#", "")
     k = atom.GetAtomMapNum()
@@ -163,10 +163,10 @@ def to_cxsmiles(structure: GenericStructure) -> str:
     """The structure as CXSMILES with each variable's name as its label (``_R1`` for R groups)."""
     names = structure.variable_map
     with BlockLogs():
-        mol = Chem.MolFromSmiles(structure.text) if not structure.is_smarts else structure.reference
-    if mol is None:
+        parsed: Chem.Mol | None = Chem.MolFromSmiles(structure.text) if not structure.is_smarts else structure.reference
+    if parsed is None:
         return structure.text
-    mol = Chem.Mol(mol)
+    mol = Chem.Mol(parsed)
     labelled = False
     for atom in mol.GetAtoms():
         k = atom.GetAtomMapNum()
