@@ -39,6 +39,8 @@ from .compounds import resolve_species
 from .names import NameCache, resolve_names
 from .standardise import Standardised, salt_forms, standardise
 from .structures import GenericStructure, StructureFile, structures_for
+from .provisos import ProvisoLike, evaluate_provisos
+from .salts import check_salt_types
 from .substituents import TermMatch, Vocabulary
 
 __all__ = [
@@ -364,9 +366,15 @@ class PatentScope:
 
     def __init__(self, patent: Patent, structures: StructureFile | None,
                  species: Mapping[tuple[int, int], SpeciesTarget], vocabulary: Vocabulary | None = None,
-                 missing: Mapping[tuple[int, int], str] | None = None) -> None:
+                 missing: Mapping[tuple[int, int], str] | None = None, *,
+                 provisos: Mapping[int, Sequence[ProvisoLike]] | None = None,
+                 salt_types: Mapping[int, Sequence[str]] | None = None) -> None:
         self.patent = patent
         self.structures = structures
+        #: per claim: the provisos it states (evaluated on the assignment, with its ancestors')
+        self.provisos = dict(provisos or {})
+        #: per claim: the salt types it is limited to ("an alkali metal salt", ...)
+        self.salt_types = dict(salt_types or {})
         #: why a formula has no structure (claim, formula) -> the inference's reason
         self.missing = dict(missing or {})
         self.species = dict(species)
@@ -558,6 +566,8 @@ class PatentScope:
             if attempt.ok and chiral is not None and tuple(match) not in chiral:
                 attempt = _Attempt(False, 1, [f"a stereocentre {where} fixes differs or is unspecified in the compound"])
             if attempt.ok:
+                attempt = self._apply_provisos(claim, attempt)
+            if attempt.ok:
                 salt_rule, salt_problem = self._salt_rule(claim, target)
                 if salt_problem is not None:
                     return self._verdict(claim, relation, "markush", False, (salt_problem,), attempt.assignment,
@@ -573,8 +583,28 @@ class PatentScope:
         return self._verdict(claim, relation, "markush", False, best.reasons, best.assignment, None, where,
                              best.undecided)
 
+    def _apply_provisos(self, claim: Claim, attempt: _Attempt) -> _Attempt:
+        """The attempt, or a failure naming the proviso (of the claim or an ancestor) that excludes it."""
+        provisos = [p for c in (claim, *self.ancestors(claim)) for p in self.provisos.get(c.number, ())]
+        if not provisos:
+            return attempt
+        values = {a.variable: a.fragment for a in attempt.assignment}
+        decision = evaluate_provisos(provisos, values, self.vocabulary)
+        if decision.ok:
+            return attempt
+        return _Attempt(False, attempt.passed, [decision.reason or "excluded by a proviso"], attempt.assignment,
+                        undecided=decision.undecided)
+
     def _salt_rule(self, claim: Claim, target: Target) -> tuple[str | None, str | None]:
         """(the rule that lets the claim reach the salt form, or why it cannot)."""
+        limited = next(((c, self.salt_types[c.number]) for c in (claim, *self.ancestors(claim))
+                        if self.salt_types.get(c.number)), None)
+        if limited is not None:
+            limiter, allowed = limited
+            decision = check_salt_types(target.salt_form, allowed)
+            if not decision.ok:
+                return None, f"{decision.reason} (claim {limiter.number})"
+            return f"salt types of claim {limiter.number}: {decision.reason}", None
         if target.salt_form is None:
             return None, None
         owner = self.salts_clause_claim(claim)
@@ -833,7 +863,10 @@ def check_scope(scope: PatentScope) -> list[Violation]:
         if claim.category == "compound" and not claim.species:
             structure = scope.structure_for(claim)
             if structure is None:
-                out.append(Violation(pid, claim.number, "structure", scope.missing_reason(claim), True))
+                why = scope.missing_reason(claim).split(": ", 1)[-1]
+                out.append(Violation(pid, claim.number, "structure",
+                                     f"no generic structure is curated for this claim, and none could be inferred: {why}",
+                                     True))
             else:
                 names = set(structure.variable_map.values())
                 for var, found in sorted(scope.constraints(claim, names).items()):

@@ -21,12 +21,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from rdkit import Chem
 from rdkit.rdBase import BlockLogs
 
 from ..errors import StructureError
-from .structures import GenericStructure
 
 __all__ = ["Drawn", "parse_cxsmiles", "read_drawn", "to_cxsmiles"]
 
@@ -159,7 +159,20 @@ def _drawn(mol: Chem.Mol, variables: Mapping[int, str], atoms: Mapping[int, str]
     return Drawn(text, is_smarts, tuple(sorted((k, n) for n, k in numbers.items())), source)
 
 
-def to_cxsmiles(structure: GenericStructure) -> str:
+class _Structure(Protocol):
+    """What :func:`to_cxsmiles` needs of a :class:`~cephkg.chem.structures.GenericStructure`."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def is_smarts(self) -> bool: ...
+    @property
+    def variable_map(self) -> dict[int, str]: ...
+    @property
+    def reference(self) -> Chem.Mol: ...
+
+
+def to_cxsmiles(structure: _Structure) -> str:
     """The structure as CXSMILES with each variable's name as its label (``_R1`` for R groups)."""
     names = structure.variable_map
     with BlockLogs():

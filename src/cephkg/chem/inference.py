@@ -47,6 +47,7 @@ from ..model import Claim, Formula, Patent
 from ..resources import load_data
 from .coverage import PatentScope, SpeciesTarget, Target, fragment_smiles
 from .coverage import scope_for as curated_scope_for
+from .named_groups import resolve_named_groups, vocabulary_for
 from .names import NameCache, resolve_names
 from .structures import GenericStructure, StructureFile, effective_structures
 from .substituents import Vocabulary
@@ -146,7 +147,7 @@ def target_formulas(patent: Patent) -> list[tuple[Claim, Formula]]:
     the product formulas of a process claim (formula 1 and what a step produces, not consumed)."""
     out: list[tuple[Claim, Formula]] = []
     for claim in patent.claims:
-        if not claim.formulas:
+        if not claim.formulas or claim.species:  # a species claim is decided by its names
             continue
         if claim.category == "compound":
             out.append((claim, claim.formulas[0]))
@@ -702,6 +703,10 @@ def scope_for(patent: Patent, cache_path: Path | None, structures: StructureFile
     """A scope for a parsed patent: species through the OPSIN cache, the sidecar's curated
     structures (``structures``, or the sidecar next to the source file), inferred ones for the rest."""
     base = curated_scope_for(patent, cache_path, structures)
+    named = resolve_named_groups([patent], cache_path, base.vocabulary)
+    if named:
+        conventions = dict(base.structures.conventions) if base.structures else None
+        base = PatentScope(patent, base.structures, base.species, vocabulary_for(conventions, named))
     return scope_with_inference(base, resolve_descriptions([patent], cache_path))[0]
 
 

@@ -80,12 +80,15 @@ def add_compound_command(compound: str, label: str | None, store_dir: Path) -> N
 @click.command("check")
 @click.option("--patent", "patents", multiple=True, help="Only this patent (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the violations as JSON.")
+@click.option("--only-contradictions", is_flag=True,
+              help="Exit 1 only for contradictions, not for what cephkg cannot decide.")
 @_store_option
-def check_command(patents: tuple[str, ...], as_json: bool, store_dir: Path) -> None:
+def check_command(patents: tuple[str, ...], as_json: bool, only_contradictions: bool, store_dir: Path) -> None:
     """Self-consistency: species covered by their claims, variables defined, terms interpretable.
 
-    Contradictions (exit 1) are listed apart from what cephkg cannot decide (no generic
-    structure, a term it cannot interpret, a name OPSIN cannot read), which leaves exit 0."""
+    Contradictions are listed apart from what cephkg cannot decide (no generic structure, a
+    term it cannot interpret, a name OPSIN cannot read). Exit 1 when there is either, or with
+    --only-contradictions only when there is a contradiction."""
     from ..chem.coverage import check_scope
     from ..store.scopes import load_scopes
 
@@ -109,7 +112,9 @@ def check_command(patents: tuple[str, ...], as_json: bool, store_dir: Path) -> N
             click.echo(f"{s.patent.patent_id}: {state}" + (f", {len(open_)} cannot decide" if open_ else ""))
             for v in mine:
                 click.echo(f"  claim {v.claim} [{v.rule}] {v.message}")
+            if open_:
+                click.echo("  cannot decide:")
             for v in open_:
-                click.echo(f"  claim {v.claim} [{v.rule}, cannot decide] {v.message}")
-    if contradictions:
+                click.echo(f"  claim {v.claim} [{v.rule}] {v.message}")
+    if contradictions or (violations and not only_contradictions):
         sys.exit(1)

@@ -233,9 +233,10 @@ def _register_commands() -> None:
     from .owl import reason_command, validate_command
     from .remote import push_command, serve_command
     from .route import route_command
+    from .structures import structures_command
 
-    for command in (covers_command, add_compound_command, check_command, route_command, reason_command,
-                    validate_command, push_command, serve_command):
+    for command in (covers_command, add_compound_command, check_command, route_command, structures_command,
+                    reason_command, validate_command, push_command, serve_command):
         main.add_command(command)
 
 

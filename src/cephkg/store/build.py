@@ -16,6 +16,7 @@ from ..chem.chemistry import patent_chemistry
 from ..chem.compounds import SpeciesResolution, resolve_species
 from ..chem.coverage import PatentScope, species_targets
 from ..chem.inference import InferenceOutcome, resolve_descriptions, scope_with_inference
+from ..chem.named_groups import named_group_terms, resolve_named_groups, vocabulary_for
 from ..chem.reactions import routes
 from ..chem.structures import (
     StructureFile,
@@ -104,11 +105,11 @@ def _read(path: Path, patent_id: str | None) -> _Parsed:
 
 
 def _record(parsed: _Parsed, species: Sequence[SpeciesResolution],
-            inferred: Sequence[InferenceOutcome] = ()) -> PatentRecord:
+            inferred: Sequence[InferenceOutcome] = (), named: dict[str, str] | None = None) -> PatentRecord:
     return PatentRecord(
         parsed.patent, str(sidecar_path(parsed.path)) if parsed.sidecar is not None else None, parsed.sidecar,
         tuple(SpeciesStructure(r.claim, r.index, r.smiles, r.failure) for r in species),
-        tuple(o.to_dict() for o in inferred))
+        tuple(o.to_dict() for o in inferred), named)
 
 
 def build(paths: Sequence[str | Path], store: KnowledgeStore, *,
@@ -147,13 +148,17 @@ def build(paths: Sequence[str | Path], store: KnowledgeStore, *,
             report(i, FileReport(str(path), pid, 0, 0, (), f"{path}: internal error: {exc!r}"))
     resolutions = resolve_species([p.patent for p in parsed], opsin_cache(store))
     descriptions = resolve_descriptions([p.patent for p in parsed], opsin_cache(store))
+    named = resolve_named_groups([p.patent for p in parsed], opsin_cache(store))
     compounds = [r.compound for r in resolutions.values() if r.compound is not None]
     for item in parsed:
         patent = item.patent
         try:
             mine = [r for k, r in sorted(resolutions.items()) if k[0] == patent.patent_id]
             smiles = {(r.claim, r.index): r.smiles for r in mine}
-            curated = PatentScope(patent, item.structures, species_targets(patent, smiles))
+            conventions = dict(item.structures.conventions) if item.structures else None
+            mine_named = {t: named[t] for t in named_group_terms(patent, vocabulary_for(conventions, {})) if t in named}
+            curated = PatentScope(patent, item.structures, species_targets(patent, smiles),
+                                  vocabulary_for(conventions, mine_named))
             # Formulas without a curated structure get one inferred from the named compounds.
             scope, inferred = scope_with_inference(curated, descriptions)
             chemistry = patent_chemistry(scope, resolutions, compounds, inferred)
@@ -163,7 +168,7 @@ def build(paths: Sequence[str | Path], store: KnowledgeStore, *,
                 # graph, apart from what was read from the text.
                 iris.chemistry_graph(patent.patent_id): chemistry_triples(chemistry),
             }
-            triples = store.write_patent(patent.patent_id, _record(item, mine, inferred).to_json(), graphs)
+            triples = store.write_patent(patent.patent_id, _record(item, mine, inferred, mine_named).to_json(), graphs)
             report(item.order, FileReport(str(item.path), patent.patent_id, len(patent.claims), triples,
                                           patent.diagnostics))
         except CephkgError as exc:

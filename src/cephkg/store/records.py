@@ -47,11 +47,13 @@ class PatentRecord:
     structures: dict[str, Any] | None
     species: tuple[SpeciesStructure, ...]
     inferred: tuple[dict[str, Any], ...] = ()   # InferenceOutcome.to_dict() of each formula
+    named_groups: dict[str, str] | None = None  # substituent-name terms -> OPSIN's fragment
 
     def to_json(self) -> str:
         return json.dumps({"format": RECORD_FORMAT, "patent": self.patent.to_dict(with_source_text=True),
                            "structures_source": self.structures_source, "structures": self.structures,
-                           "species": [s.to_dict() for s in self.species], "inferred": list(self.inferred)},
+                           "species": [s.to_dict() for s in self.species], "inferred": list(self.inferred),
+                           "named_groups": self.named_groups or {}},
                           ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
     @classmethod
@@ -65,7 +67,7 @@ class PatentRecord:
                              f"(record format {data.get('format')!r}, this one reads {RECORD_FORMAT}); build it again")
         return cls(Patent.from_dict(data["patent"]), data["structures_source"], data["structures"],
                    tuple(SpeciesStructure.from_dict(s) for s in data["species"]),
-                   tuple(data.get("inferred", ())))
+                   tuple(data.get("inferred", ())), data.get("named_groups") or {})
 
     def species_smiles(self) -> dict[tuple[int, int], str | None]:
         return {(s.claim, s.index): s.smiles for s in self.species}
