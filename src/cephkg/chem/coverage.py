@@ -37,10 +37,10 @@ from ..errors import InputError
 from ..model import Claim, Definition, Patent
 from .compounds import resolve_species
 from .names import NameCache, resolve_names
-from .standardise import Standardised, salt_forms, standardise
-from .structures import GenericStructure, StructureFile, structures_for
 from .provisos import ProvisoLike, evaluate_provisos
 from .salts import check_salt_types
+from .standardise import Standardised, salt_forms, standardise
+from .structures import GenericStructure, StructureFile, structures_for
 from .substituents import TermMatch, Vocabulary
 
 __all__ = [
