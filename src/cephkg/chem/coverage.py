@@ -33,7 +33,7 @@ from rdkit import Chem
 from rdkit.Chem.rdMolDescriptors import CalcMolFormula
 from rdkit.rdBase import BlockLogs
 
-from ..errors import InputError
+from ..errors import InputError, InvalidFragment
 from ..model import Claim, Definition, Patent
 from .compounds import resolve_species
 from .names import NameCache, resolve_names
@@ -618,7 +618,10 @@ class PatentScope:
                 + ("" if owner is claim else f", inherited by claim {claim.number}")), None
 
     def _check_fragment(self, term: str, *, fragment: str, display: str) -> TermMatch:
-        return self.vocabulary.check(term, fragment, name=display)
+        try:
+            return self.vocabulary.check(term, fragment, name=display)
+        except InvalidFragment:  # a ring-atom term among group terms ("X is --S-- or amino")
+            return TermMatch(term, False, (f"{display} is not {term}: '{term}' is a ring atom, not a group",))
 
     def _attempt(self, structure: GenericStructure, target: Target, match: Sequence[int],
                  names: Mapping[int, str], constraints: Mapping[str, list[_Constraint]]) -> _Attempt:

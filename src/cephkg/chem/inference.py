@@ -175,9 +175,19 @@ class _Site:
     position: str | None      # cephem locant of the core atom
     heavy: int                # heavy atoms of the group
 
+    @property
+    def placed(self) -> bool:
+        return self.atom >= 0
+
     def rank(self) -> tuple[int, int, int, int, int]:
+        if not self.placed:  # a nested variable left off the core: only when placing it fails
+            return (0, 0, -1000, 0, 0)
         return (int(self.hint), int(self.known), -self.heavy, int(self.position is not None),
                 int(self.kind == "ring-atom"))
+
+
+def _unplaced(variable: str) -> _Site:
+    return _Site(variable, "group", -1, None, frozenset(), "", (), False, False, None, 0)
 
 
 @dataclass(slots=True)
@@ -196,10 +206,26 @@ class _Work:
 
 
 def _variables(claim: Claim, formula: Formula) -> list[str]:
+    """The formula's variables: its own definitions; for a compound claim, every variable the
+    claim defines (its formulas after the first are often groups inside a definition)."""
     names = [d.variable for d in formula.definitions]
-    if claim.category == "compound" and len(claim.formulas) == 1:
+    if claim.category == "compound" and formula.index == 1:
         names += [d.variable for d in claim.definitions]
     return list(dict.fromkeys(names))
+
+
+def _nested(patent: Patent, claim: Claim, variable: str) -> bool:
+    """Whether the claim names ``variable`` inside another definition before defining it
+    (``a group of the formula =N-OR7 wherein R7 is ...``): a variable of a group, not of the core."""
+    own = next((d for d in claim.definitions if d.variable == variable and not d.inherited), None)
+    m = re.fullmatch(r"([A-Za-z]+)(\d*)([a-z]?)", variable)
+    if own is None or m is None:
+        return False
+    letters, digits, tail = m.groups()
+    notation = r"(?:\.sup\.|\.sub\.|\^|<sup>|<sub>|\s)?" if digits else ""
+    token = re.compile(rf"(?<![a-z]){re.escape(letters)}{notation}{digits}{re.escape(tail)}(?![0-9a-z])")
+    first = token.search(patent.source.text, claim.span[0], claim.span[1])
+    return first is not None and first.start() < own.span[0]
 
 
 def _descendants(scope: PatentScope, claim: Claim) -> list[Claim]:
@@ -340,7 +366,11 @@ def _atom_token(atom: Chem.Atom) -> str:
 
 
 def _compatible(chosen: Sequence[_Site], site: _Site) -> bool:
+    if not site.placed:
+        return True
     for other in chosen:
+        if not other.placed:
+            continue
         if site.branch & other.branch:
             return False
         if site.atom in other.branch or other.atom in site.branch:
@@ -503,9 +533,17 @@ def _infer(work: _Work, descriptions: Mapping[str, str | None]) -> InferenceOutc
     positions = _positions(ref.parent)
     checker = _Checker(scope.vocabulary)
     per_var: list[list[_Site]] = []
-    for var in work.variables:
+    skipped: list[str] = []
+    for var in list(work.variables):
         alternatives = [(c.claim, c.alternatives) for c in constraints[var]]
         sites = _site_candidates(work, ref, var, alternatives, hints.get(var, set()), positions, checker)
+        nested = _nested(scope.patent, claim, var)
+        if not sites and nested:
+            work.variables.remove(var)
+            skipped.append(var)
+            continue
+        if nested:
+            sites = [*sites, _unplaced(var)]
         if not sites:
             lost = [u for u in uninterpretable if u.startswith(f"{var}:")]
             why = (f"{var}: no place in {_label(ref_sp)} ({ref_sp.name}) satisfies "
@@ -516,7 +554,6 @@ def _infer(work: _Work, descriptions: Mapping[str, str | None]) -> InferenceOutc
         per_var.append(sites)
         if work.late():
             return InferenceOutcome(*here, None, "time budget spent listing places")
-    numbers = {v: i for i, v in enumerate(work.variables, 1)}
     ring_alternatives = {v: [t for c in constraints[v] for t in c.alternatives] for v in work.variables}
     keep_oxime = _isomer(scope, claim, formula) is not None
     combos = sorted(_combinations(per_var), key=_score, reverse=True)
@@ -532,6 +569,8 @@ def _infer(work: _Work, descriptions: Mapping[str, str | None]) -> InferenceOutc
         if work.late():
             return InferenceOutcome(*here, None, "time budget spent checking placements",
                                     tuple(_label(s) for s in ordered))
+        combo = tuple(s for s in combo if s.placed)
+        numbers = {s.variable: i for i, s in enumerate(combo, 1)}
         text, is_smarts = _core(ref, combo, numbers, scope.vocabulary, keep_oxime, ring_alternatives)
         structure = GenericStructure(claim.number, formula.index, formula.label, text, is_smarts,
                                      tuple(sorted((k, v) for v, k in numbers.items())), False, True, "",
@@ -555,7 +594,10 @@ def _infer(work: _Work, descriptions: Mapping[str, str | None]) -> InferenceOutc
                                 f"{len(rivals) + 1} placements fit every named compound equally well",
                                 tuple(_label(s) for s in fitting))
     evidence = _evidence(scope, claim, formula, combo, fitting, ordered, ref_sp, constraints, keep_oxime, fallback)
-    confidence = _confidence(combo, fitting)
+    skipped += [v for v in work.variables if v not in {s.variable for s in combo}]
+    evidence += [f"{v} not placed: the claim names it inside another variable's definition (a variable of a "
+                 "group), and no named compound shows it on the core" for v in skipped]
+    confidence = round(max(0.1, _confidence(combo, fitting) - 0.05 * len(skipped)), 2)
     note = (f"Inferred by cephkg from {len(fitting)} named compound(s); "
             "not drawn by a person: check it, or give a curated structure.")
     structure = GenericStructure(structure.claim, structure.formula, structure.label, structure.text,
