@@ -106,7 +106,7 @@ def _wanted(patent: Patent, claim: Claim, named: Mapping[str, str]) -> dict[str,
         except KeyError:
             continue
         chain.append(c)
-        todo.extend(c.depends_on)
+        todo.extend((*c.depends_on, *c.refers_to))
     keys = {k.lower(): k for k in named}
     out: dict[str, str] = {}
     for c in chain:

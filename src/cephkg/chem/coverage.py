@@ -789,12 +789,13 @@ def species_targets(patent: Patent, structures: Mapping[tuple[int, int], str | N
     return out
 
 
-def scope_for(patent: Patent, cache_path: Path | None, structures: StructureFile | None = None) -> PatentScope:
+def scope_for(patent: Patent, cache_path: Path | None, structures: StructureFile | None = None,
+              named: Mapping[str, str] | None = None) -> PatentScope:
     """A scope for a parsed patent, its species resolved through the OPSIN cache.
 
     ``structures`` defaults to the patent's sidecar next to its source file, if any.
     """
-    resolved = resolve_species([patent], cache_path)
+    resolved = resolve_species([patent], cache_path, named)
     smiles = {k[1:]: r.smiles for k, r in resolved.items() if k[0] == patent.patent_id}
     failures = {k[1:]: r.failure for k, r in resolved.items() if k[0] == patent.patent_id and r.failure}
     if structures is None:

@@ -744,8 +744,8 @@ def scope_with_inference(scope: PatentScope, descriptions: Mapping[str, str | No
 def scope_for(patent: Patent, cache_path: Path | None, structures: StructureFile | None = None) -> PatentScope:
     """A scope for a parsed patent: species through the OPSIN cache, the sidecar's curated
     structures (``structures``, or the sidecar next to the source file), inferred ones for the rest."""
-    base = curated_scope_for(patent, cache_path, structures)
-    named = resolve_named_groups([patent], cache_path, base.vocabulary)
+    named = resolve_named_groups([patent], cache_path)
+    base = curated_scope_for(patent, cache_path, structures, named)
     if named:
         conventions = dict(base.structures.conventions) if base.structures else None
         base = PatentScope(patent, base.structures, base.species, vocabulary_for(conventions, named))

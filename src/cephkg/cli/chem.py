@@ -46,7 +46,7 @@ def covers_command(compound: str, patents: tuple[str, ...], as_json: bool, expla
     click.echo(f"query: {q.smiles}" + (f"  (salt form: {q.salt_form})" if q.salt_form else ""))
     click.echo(f"  parent {q.parent_smiles}  {q.parent_inchikey}")
     if not result.hits:
-        click.echo("no claim covers it")
+        click.echo("no claim covers it" + (" (some cannot be decided: see below)" if result.undecided else ""))
     for h in result.hits:
         assignment = ", ".join(f"{v} = {a.fragment} ({a.term})" for v, a in ((a.variable, a) for a in h.assignment))
         click.echo(f"{h.patent} claim {h.claim}: {h.relation} via {h.via}"
@@ -55,7 +55,8 @@ def covers_command(compound: str, patents: tuple[str, ...], as_json: bool, expla
             for r in h.reasons:
                 click.echo(f"    - {r}")
     for n in result.near_misses:
-        click.echo(f"near miss {n.patent} claim {n.claim}: {n.reasons[0] if n.reasons else ''}")
+        what = "cannot decide" if n.undecided else "near miss"
+        click.echo(f"{what} {n.patent} claim {n.claim}: {n.reasons[0] if n.reasons else ''}")
         if explain:
             for r in n.reasons[1:]:
                 click.echo(f"    - {r}")

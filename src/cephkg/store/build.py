@@ -108,7 +108,7 @@ def _record(parsed: _Parsed, species: Sequence[SpeciesResolution],
             inferred: Sequence[InferenceOutcome] = (), named: dict[str, str] | None = None) -> PatentRecord:
     return PatentRecord(
         parsed.patent, str(sidecar_path(parsed.path)) if parsed.sidecar is not None else None, parsed.sidecar,
-        tuple(SpeciesStructure(r.claim, r.index, r.smiles, r.failure) for r in species),
+        tuple(SpeciesStructure(r.claim, r.index, r.smiles, r.failure, r.reading, r.readings) for r in species),
         tuple(o.to_dict() for o in inferred), named)
 
 
@@ -146,9 +146,9 @@ def build(paths: Sequence[str | Path], store: KnowledgeStore, *,
             report(i, FileReport(str(path), pid, 0, 0, (), str(exc)))
         except Exception as exc:
             report(i, FileReport(str(path), pid, 0, 0, (), f"{path}: internal error: {exc!r}"))
-    resolutions = resolve_species([p.patent for p in parsed], opsin_cache(store))
-    descriptions = resolve_descriptions([p.patent for p in parsed], opsin_cache(store))
     named = resolve_named_groups([p.patent for p in parsed], opsin_cache(store))
+    resolutions = resolve_species([p.patent for p in parsed], opsin_cache(store), named)
+    descriptions = resolve_descriptions([p.patent for p in parsed], opsin_cache(store))
     compounds = [r.compound for r in resolutions.values() if r.compound is not None]
     for item in parsed:
         patent = item.patent

@@ -31,13 +31,22 @@ class SpeciesStructure:
     index: int
     smiles: str | None
     failure: str | None
+    reading: str | None = None                       # which reading of the name won, and why
+    readings: tuple[tuple[str, str, str], ...] = ()  # every reading tried: (text, how, outcome)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"claim": self.claim, "index": self.index, "smiles": self.smiles, "failure": self.failure}
+        out: dict[str, Any] = {"claim": self.claim, "index": self.index, "smiles": self.smiles,
+                               "failure": self.failure}
+        if self.reading is not None:
+            out["reading"] = self.reading
+        if self.readings:
+            out["readings"] = [list(r) for r in self.readings]
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SpeciesStructure:
-        return cls(int(data["claim"]), int(data["index"]), data["smiles"], data["failure"])
+        return cls(int(data["claim"]), int(data["index"]), data["smiles"], data["failure"], data.get("reading"),
+                   tuple((str(a), str(b), str(c)) for a, b, c in data.get("readings", ())))
 
 
 @dataclass(frozen=True, slots=True)
