@@ -143,3 +143,28 @@ def test_a_name_opsin_rejects_is_a_recorded_failure(tmp_path: Path) -> None:
     assert out.exit_code == 1
     assert "claim 1 [structure] no generic structure is curated for this claim" in out.output
     assert f"claim 2 [resolution] species 1 '{name}' has no structure:" in out.output
+
+
+def test_inferred_structures_and_undecided_claims_are_in_the_graph(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / f"{ID_002}.txt", folder / f"{ID_002}.txt")
+    (folder / "nospecies.txt").write_text("1. A compound of the formula ##STR1## wherein R1 is hydrogen or lower alkyl.\n")
+    with KnowledgeStore(tmp_path / "store") as store:
+        assert not build([folder], store).failed
+        g = store.graph(iris.chemistry_graph(ID_002))
+        f = URIRef(f"{C}{ID_002}/claim/1/formula/1")
+        assert g.value(f, CEPH.structureSource) == Literal("inferred")
+        assert g.value(f, CEPH.structureOrigin) == Literal("inference")
+        assert str(g.value(f, CEPH.structureSmiles)).endswith("|$_R2;;;;;;;;;;;;;;;;;;;_R1;;;;$|")
+        assert Literal("consistent with all 9 compound(s) at their own claims' definitions") in set(
+            g.objects(f, CEPH.inferenceEvidence))
+        other = store.graph(iris.chemistry_graph("nospecies"))
+        f1 = URIRef(f"{C}nospecies/claim/1/formula/1")
+        assert other.value(f1, CEPH.inferenceFailure) == Literal(
+            "no compound named in the patent resolved to a structure")
+        claim = URIRef(f"{C}nospecies/claim/1")
+        assert len(set(other.objects(claim, CEPH.undecidedFor))) == 9   # the 9 species of 002: cannot decide
+        assert set(other.objects(claim, CEPH.covers)) == set()

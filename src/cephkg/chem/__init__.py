@@ -2,7 +2,8 @@
 
 ``names`` resolves species names with OPSIN (one JVM per build, cached); ``standardise``
 splits salts and neutralises; ``compounds`` turns a patent's species into compound
-records; ``structures`` reads curated generic structures (sidecars); ``substituents``
+records; ``structures`` reads curated generic structures (sidecars); ``inference`` infers
+the others from the named compounds; ``drawn`` reads molfiles and CXSMILES; ``substituents``
 gives group terms a machine meaning; ``coverage`` decides which claims cover a compound;
 ``chemistry`` gathers one patent's chemistry for the graph; ``reactions`` models process
 claims as reactions; ``terms`` repairs group terms for the reading stage.
@@ -12,9 +13,10 @@ from __future__ import annotations
 
 from .chemistry import AlternativeClass, CoverageLink, PatentChemistry, patent_chemistry
 from .compounds import CompoundRecord, SpeciesResolution, resolve_species
-from .coverage import CoverageResult, PatentScope, Verdict, covers, scope_for
+from .coverage import CoverageResult, PatentScope, Verdict, covers
+from .inference import InferenceOutcome, scope_for
 from .terms import term_repairer
 
-__all__ = ["AlternativeClass", "CompoundRecord", "CoverageLink", "CoverageResult", "PatentChemistry",
+__all__ = ["AlternativeClass", "CompoundRecord", "CoverageLink", "CoverageResult", "InferenceOutcome", "PatentChemistry",
            "PatentScope", "SpeciesResolution", "Verdict", "covers", "patent_chemistry", "resolve_species",
            "scope_for", "term_repairer"]

@@ -9,15 +9,16 @@ by InChIKey, so one compound named in two patents is one compound.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rdkit import Chem
 
 from ..errors import ResolutionError
-from ..model import Patent, Species
+from ..model import Claim, Patent, Species
 from .names import NameCache, NameResolution, resolve_names
+from .readings import Reading, choose, readings
 from .standardise import Standardised, apply_oxime_geometry, identifiers, standardise
 
 __all__ = ["CompoundRecord", "SpeciesResolution", "resolve_species"]
@@ -60,9 +61,12 @@ class SpeciesResolution:
     smiles: str | None          # with the claim's oxime geometry applied
     failure: str | None         # OPSIN's message for the repaired name
     as_written_failure: str | None
-    resolved_from: str | None   # "name" | "name_as_written" | None
+    resolved_from: str | None   # "name" | "name_as_written" | "reading" | None
     geometry: str | None
     compound: CompoundRecord | None
+    #: why the chosen reading won, and every reading tried: (text, how, outcome)
+    reading: str | None = None
+    readings: tuple[tuple[str, str, str], ...] = ()
 
 
 # ----------------------------------------------------------------------------- names
@@ -89,29 +93,67 @@ def _with_geometry(smiles: str, isomer: str | None, name: str = "") -> tuple[str
     return Chem.MolToSmiles(geo.mol), note
 
 
-def resolve_species(patents: Sequence[Patent], cache_path: Path | None) -> dict[tuple[str, int, int], SpeciesResolution]:
-    """Every species of ``patents`` through OPSIN in one batch (keys: patent, claim, index)."""
-    todo: list[tuple[str, int, Species]] = [(p.patent_id, c.number, s) for p in patents for c in p.claims for s in c.species]
-    names = [n for _, _, s in todo for n in (s.name, s.name_as_written)]
+def _wanted(patent: Patent, claim: Claim, named: Mapping[str, str]) -> dict[str, str]:
+    """The named groups (term -> fragment) the definitions of ``claim`` and its ancestors use."""
+    chain, todo, seen = [], [claim.number], set()
+    while todo:
+        n = todo.pop(0)
+        if n in seen:
+            continue
+        seen.add(n)
+        try:
+            c = patent.claim(n)
+        except KeyError:
+            continue
+        chain.append(c)
+        todo.extend((*c.depends_on, *c.refers_to))
+    keys = {k.lower(): k for k in named}
+    out: dict[str, str] = {}
+    for c in chain:
+        for d in (*c.definitions, *(d for f in c.formulas for d in f.definitions)):
+            for term in d.alternatives:
+                key = re.sub(r"^(?:a|an|the)\s+|\s+(?:group|radical|moiety)$", "", term.strip(), flags=re.I).lower()
+                if key in keys:
+                    out[keys[key]] = named[keys[key]]
+    return out
+
+
+def resolve_species(patents: Sequence[Patent], cache_path: Path | None,
+                    named: Mapping[str, str] | None = None) -> dict[tuple[str, int, int], SpeciesResolution]:
+    """Every species of ``patents`` through OPSIN in one batch (keys: patent, claim, index).
+
+    Each name is tried in the readings of :mod:`cephkg.chem.readings` (as repaired, as
+    written, the INN table, α/β dropped, prefixes bracketed); among those that parse, the one
+    consistent with the claim's named groups (``named``: term -> fragment) wins.
+    """
+    todo: list[tuple[Patent, Claim, Species, list[Reading]]] = [
+        (p, c, s, readings(s.name, s.name_as_written)) for p in patents for c in p.claims for s in c.species]
+    names = list(dict.fromkeys(r.text for *_, opts in todo for r in opts if r.smiles is None))
     try:
         results = resolve_names(names, NameCache(cache_path) if cache_path else None) if names else {}
     except ResolutionError as exc:
-        failed = {n: NameResolution(n, "failed", None, f"OPSIN unavailable: {exc}", "") for n in names}
-        results = failed
+        results = {n: NameResolution(n, "failed", None, f"OPSIN unavailable: {exc}", "") for n in names}
+    parsed = {n: (r.smiles if r.ok else None, r.message) for n, r in results.items()}
     out: dict[tuple[str, int, int], SpeciesResolution] = {}
-    for pid, claim, s in todo:
-        repaired, written = results[s.name], results[s.name_as_written]
-        chosen = repaired if repaired.ok else written if written.ok else None
+    for patent, claim, s, opts in todo:
+        pid = patent.patent_id
+        choice = choose(opts, parsed, _wanted(patent, claim, named or {}))
+        repaired = results.get(s.name)
+        written = results.get(s.name_as_written)
         smiles = geometry = None
         compound = None
-        if chosen is not None and chosen.smiles:
-            smiles, geometry = _with_geometry(chosen.smiles, s.isomer, chosen.name)
+        if choice.smiles and choice.reading is not None:
+            smiles, geometry = _with_geometry(choice.smiles, s.isomer, choice.reading.text)
             record = CompoundRecord.from_standardised(standardise(smiles), s.name)
             compound = replace(record.parent or record, label=s.name)
-        out[(pid, claim, s.index)] = SpeciesResolution(
-            pid, claim, s.index, s.name, smiles,
-            None if repaired.ok else repaired.message,
-            written.message if (s.name_as_written != s.name and not written.ok and repaired.ok) else None,
-            None if chosen is None else ("name" if chosen is repaired else "name_as_written"),
-            geometry, compound)
+        how = None if choice.reading is None else choice.reading.how
+        repaired_ok = repaired is not None and repaired.ok
+        out[(pid, claim.number, s.index)] = SpeciesResolution(
+            pid, claim.number, s.index, s.name, smiles,
+            None if repaired_ok or smiles else (repaired.message if repaired is not None else "no reading parses"),
+            written.message if (written is not None and s.name_as_written != s.name and not written.ok
+                                and repaired_ok) else None,
+            None if how is None else "name" if how == "as repaired" else "name_as_written" if how == "as written"
+            else "reading",
+            geometry, compound, choice.why if smiles else None, choice.tried)
     return out

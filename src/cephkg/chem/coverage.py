@@ -33,10 +33,12 @@ from rdkit import Chem
 from rdkit.Chem.rdMolDescriptors import CalcMolFormula
 from rdkit.rdBase import BlockLogs
 
-from ..errors import InputError
+from ..errors import InputError, InvalidFragment
 from ..model import Claim, Definition, Patent
 from .compounds import resolve_species
 from .names import NameCache, resolve_names
+from .provisos import ProvisoLike, evaluate_provisos
+from .salts import check_salt_types
 from .standardise import Standardised, salt_forms, standardise
 from .structures import GenericStructure, StructureFile, structures_for
 from .substituents import TermMatch, Vocabulary
@@ -50,6 +52,7 @@ __all__ = [
     "Target",
     "Verdict",
     "covers",
+    "fragment_smiles",
     "parse_compound",
     "prepare_target",
 ]
@@ -76,7 +79,9 @@ class Assignment:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """One claim's answer for one compound: a hit (``ok``) or a near miss."""
+    """One claim's answer for one compound: ``covers`` (``ok``), ``does not cover`` (a near miss,
+    the first failing constraint first) or ``cannot decide`` (``undecided``: no generic structure,
+    an alternative cephkg cannot interpret, a time budget spent)."""
 
     patent: str
     claim: int
@@ -89,6 +94,11 @@ class Verdict:
     reasons: tuple[str, ...] = ()
     salt_rule: str | None = None
     structure: str | None = None  # "claim N formula M" of the structure used
+    undecided: bool = False
+
+    @property
+    def decision(self) -> str:
+        return "covers" if self.ok else "cannot decide" if self.undecided else "does not cover"
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"patent": self.patent, "claim": self.claim, "category": self.category,
@@ -99,6 +109,8 @@ class Verdict:
             out["salt_rule"] = self.salt_rule
         if self.structure:
             out["structure"] = self.structure
+        if not self.ok:
+            out["decision"] = self.decision
         return out
 
 
@@ -119,13 +131,22 @@ class QueryCompound:
 
 @dataclass(frozen=True, slots=True)
 class CoverageResult:
+    """``hits``: the claims that cover the compound; ``near_misses``: the claims that do not
+    (every compound-claim ancestor covering or undecided), as before; ``undecided``: those of
+    the near misses whose answer is "cannot decide"."""
+
     query: QueryCompound
     hits: tuple[Verdict, ...]
     near_misses: tuple[Verdict, ...]
 
+    @property
+    def undecided(self) -> tuple[Verdict, ...]:
+        return tuple(n for n in self.near_misses if n.undecided)
+
     def to_dict(self) -> dict[str, Any]:
         return {"query": self.query.to_dict(), "hits": [h.to_dict() for h in self.hits],
-                "near_misses": [n.to_dict() for n in self.near_misses]}
+                "near_misses": [n.to_dict() for n in self.near_misses],
+                "undecided": [n.to_dict() for n in self.undecided]}
 
     def claims(self, patent: str | None = None, relation: str = "covers") -> list[int]:
         return [h.claim for h in self.hits if h.relation == relation and (patent is None or h.patent == patent)]
@@ -285,7 +306,7 @@ def _check_geometry(reference: Chem.Mol, target: Chem.Mol, match: Sequence[int])
 
 # ----------------------------------------------------------------------------- matching
 
-def _fragment(mol: Chem.Mol, root: int, core_neighbour: int, core: set[int]) -> str | None:
+def fragment_smiles(mol: Chem.Mol, root: int, core_neighbour: int, core: set[int]) -> str | None:
     """SMILES of the substituent at ``root`` with ``[*]`` for the core; None if it rejoins the core."""
     seen = {root}
     todo = [root]
@@ -337,15 +358,25 @@ class _Attempt:
     passed: int
     reasons: list[str] = field(default_factory=list)
     assignment: list[Assignment] = field(default_factory=list)
+    undecided: bool = False
 
 
 class PatentScope:
     """One patent's claims, structures and species, ready to decide coverage."""
 
     def __init__(self, patent: Patent, structures: StructureFile | None,
-                 species: Mapping[tuple[int, int], SpeciesTarget], vocabulary: Vocabulary | None = None) -> None:
+                 species: Mapping[tuple[int, int], SpeciesTarget], vocabulary: Vocabulary | None = None,
+                 missing: Mapping[tuple[int, int], str] | None = None, *,
+                 provisos: Mapping[int, Sequence[ProvisoLike]] | None = None,
+                 salt_types: Mapping[int, Sequence[str]] | None = None) -> None:
         self.patent = patent
         self.structures = structures
+        #: per claim: the provisos it states (evaluated on the assignment, with its ancestors')
+        self.provisos = dict(provisos or {})
+        #: per claim: the salt types it is limited to ("an alkali metal salt", ...)
+        self.salt_types = dict(salt_types or {})
+        #: why a formula has no structure (claim, formula) -> the inference's reason
+        self.missing = dict(missing or {})
         self.species = dict(species)
         conventions = dict(structures.conventions) if structures else None
         self.vocabulary = vocabulary if vocabulary is not None else Vocabulary.load(conventions)
@@ -424,21 +455,37 @@ class PatentScope:
                 if v.ok or self._is_frontier(v, verdicts)]
 
     def _is_frontier(self, v: Verdict, verdicts: Mapping[int, Verdict]) -> bool:
-        """A failure is a near miss when every compound claim it depends on covers the compound."""
+        """A failure is a near miss when every compound claim it depends on covers the compound
+        (or, for a claim that cannot be decided, covers it or cannot be decided either)."""
         if not v.reasons:
             return False
         claim = self._claims[v.claim]
         for a in self.ancestors(claim):
             prior = verdicts.get(a.number)
-            if a.category in ("compound", "process") and (prior is None or not prior.ok):
+            if a.category in ("compound", "process") and (
+                    prior is None or not (prior.ok or (v.undecided and prior.undecided))):
                 return False
         return True
 
     def _verdict(self, claim: Claim, relation: Relation, via: Via, ok: bool, reasons: Sequence[str],
                  assignment: Sequence[Assignment] = (), salt_rule: str | None = None,
-                 structure: str | None = None) -> Verdict:
+                 structure: str | None = None, undecided: bool = False) -> Verdict:
         return Verdict(self.patent.patent_id, claim.number, claim.category, relation, bool(claim.depends_on),
-                       via, ok, tuple(assignment), tuple(reasons), salt_rule, structure)
+                       via, ok, tuple(assignment), tuple(reasons), salt_rule, structure, undecided and not ok)
+
+    def missing_reason(self, claim: Claim) -> str:
+        """Why ``claim`` (and its ancestors) have no generic structure, for a "cannot decide"."""
+        for c in (claim, *self.ancestors(claim)):
+            for f in c.formulas:
+                why = self.missing.get((c.number, f.index))
+                if why:
+                    return f"no generic structure for claim {c.number} formula {f.index}: {why}"
+        return f"no generic structure is curated for claim {claim.number} (its formula image was lost)"
+
+    def match_structure(self, claim: Claim, target: Target, structure: GenericStructure,
+                        own: Sequence[Definition] = ()) -> Verdict | None:
+        """Decide ``claim`` for ``target`` with the given structure (None: the core is not there)."""
+        return self._markush(claim, target, "covers", structure, own)
 
     def _species(self, claim: Claim, target: Target, relation: Relation) -> Verdict | None:
         near: Verdict | None = None
@@ -478,6 +525,12 @@ class PatentScope:
                 continue
             structure = self.structures.get(claim.number, f.index) if self.structures is not None else None
             if structure is None:
+                # Only the product the claim's preamble names (formula 1) makes the claim
+                # undecidable; an intermediate without a structure does not.
+                why = self.missing.get((claim.number, f.index)) if f.index == 1 else None
+                if best is None and why:
+                    best = self._verdict(claim, "product_of_process", "markush", False, (
+                        f"no generic structure for claim {claim.number} formula {f.index}: {why}",), undecided=True)
                 continue
             verdict = self._markush(claim, target, "product_of_process", structure, f.definitions)
             if verdict is not None and verdict.ok:
@@ -489,8 +542,7 @@ class PatentScope:
                  structure: GenericStructure | None = None, own: Sequence[Definition] = ()) -> Verdict | None:
         structure = structure or self.structure_for(claim)
         if structure is None:
-            return self._verdict(claim, relation, "markush", False, (
-                f"no generic structure is curated for claim {claim.number} (its formula image was lost)",))
+            return self._verdict(claim, relation, "markush", False, (self.missing_reason(claim),), undecided=True)
         where = f"claim {structure.claim} formula {structure.formula}"
         names = structure.variable_map
         constraints = self.constraints(claim, set(names.values()), own)
@@ -514,13 +566,13 @@ class PatentScope:
             if attempt.ok and chiral is not None and tuple(match) not in chiral:
                 attempt = _Attempt(False, 1, [f"a stereocentre {where} fixes differs or is unspecified in the compound"])
             if attempt.ok:
+                attempt = self._apply_provisos(claim, attempt)
+            if attempt.ok:
                 salt_rule, salt_problem = self._salt_rule(claim, target)
                 if salt_problem is not None:
                     return self._verdict(claim, relation, "markush", False, (salt_problem,), attempt.assignment,
                                          structure=where)
-                reasons = [f"contains the generic structure of {where}"
-                           + (" (curated" + (", inferred" if structure.inferred else "") + ")" if structure.curated else ""),
-                           *attempt.reasons]
+                reasons = [f"contains the generic structure of {where}" + _provenance(structure), *attempt.reasons]
                 if salt_rule:
                     reasons.append(f"salt form {target.salt_form}: covered by the {salt_rule}")
                 return self._verdict(claim, relation, "markush", True, reasons, attempt.assignment, salt_rule, where)
@@ -528,10 +580,31 @@ class PatentScope:
                 best = attempt
         if best is None:  # every match repeated one already tried
             return None
-        return self._verdict(claim, relation, "markush", False, best.reasons, best.assignment, None, where)
+        return self._verdict(claim, relation, "markush", False, best.reasons, best.assignment, None, where,
+                             best.undecided)
+
+    def _apply_provisos(self, claim: Claim, attempt: _Attempt) -> _Attempt:
+        """The attempt, or a failure naming the proviso (of the claim or an ancestor) that excludes it."""
+        provisos = [p for c in (claim, *self.ancestors(claim)) for p in self.provisos.get(c.number, ())]
+        if not provisos:
+            return attempt
+        values = {a.variable: a.fragment for a in attempt.assignment}
+        decision = evaluate_provisos(provisos, values, self.vocabulary)
+        if decision.ok:
+            return attempt
+        return _Attempt(False, attempt.passed, [decision.reason or "excluded by a proviso"], attempt.assignment,
+                        undecided=decision.undecided)
 
     def _salt_rule(self, claim: Claim, target: Target) -> tuple[str | None, str | None]:
         """(the rule that lets the claim reach the salt form, or why it cannot)."""
+        limited = next(((c, self.salt_types[c.number]) for c in (claim, *self.ancestors(claim))
+                        if self.salt_types.get(c.number)), None)
+        if limited is not None:
+            limiter, allowed = limited
+            decision = check_salt_types(target.salt_form, allowed)
+            if not decision.ok:
+                return None, f"{decision.reason} (claim {limiter.number})"
+            return f"salt types of claim {limiter.number}: {decision.reason}", None
         if target.salt_form is None:
             return None, None
         owner = self.salts_clause_claim(claim)
@@ -545,7 +618,10 @@ class PatentScope:
                 + ("" if owner is claim else f", inherited by claim {claim.number}")), None
 
     def _check_fragment(self, term: str, *, fragment: str, display: str) -> TermMatch:
-        return self.vocabulary.check(term, fragment, name=display)
+        try:
+            return self.vocabulary.check(term, fragment, name=display)
+        except InvalidFragment:  # a ring-atom term among group terms ("X is --S-- or amino")
+            return TermMatch(term, False, (f"{display} is not {term}: '{term}' is a ring atom, not a group",))
 
     def _attempt(self, structure: GenericStructure, target: Target, match: Sequence[int],
                  names: Mapping[int, str], constraints: Mapping[str, list[_Constraint]]) -> _Attempt:
@@ -554,7 +630,7 @@ class PatentScope:
         attempt = _Attempt(True, 0)
         image = set(match)
         for atom in query.GetAtoms():
-            if _is_dummy(atom, structure):
+            if _is_dummy(atom, structure) or atom.GetAtomMapNum():  # a ring-atom variable's term judges it
                 continue
             got = target.explicit.GetAtomWithIdx(match[atom.GetIdx()])
             if any(n.GetAtomicNum() != 1 and n.GetIdx() not in image for n in got.GetNeighbors()):
@@ -576,7 +652,7 @@ class PatentScope:
             t = match[atom.GetIdx()]
             if _is_dummy(atom, structure):
                 nbrs = [n.GetIdx() for n in atom.GetNeighbors()]
-                frag = _fragment(target.explicit, t, match[nbrs[0]], core)
+                frag = fragment_smiles(target.explicit, t, match[nbrs[0]], core)
                 if frag is None:
                     return _Attempt(False, attempt.passed, [f"{var} forms a ring with the rest of the structure"])
                 display = f"{var} = {frag}"
@@ -599,13 +675,27 @@ class PatentScope:
                     else:
                         details = "; ".join(r.reasons[0].split(": ", 1)[-1] for r in results)
                         first = f"{display} is not {' or '.join(c.alternatives)}: {details}"
+                    lost = [t for t, r in zip(c.alternatives, results, strict=True) if _uninterpretable(r)]
                     return _Attempt(False, attempt.passed, [f"{first} (claim {c.claim})", *results[0].reasons[1:]],
-                                    attempt.assignment)
+                                    attempt.assignment, undecided=bool(lost))
                 attempt.passed += 1
                 terms.append(passed[0].term)
                 attempt.reasons.append(f"{passed[0].reasons[0]} (claim {c.claim})")
             attempt.assignment.append(Assignment(label, frag, terms[-1]))
         return attempt
+
+
+def _uninterpretable(result: TermMatch) -> bool:
+    return not result.ok and result.reasons[0].endswith("is not a term cephkg can interpret")
+
+
+def _provenance(structure: GenericStructure) -> str:
+    if structure.origin == "inference":
+        return " (inferred by cephkg from the named compounds" + (
+            f", confidence {structure.confidence:.2f}" if structure.confidence is not None else "") + ")"
+    if structure.origin == "drawn":
+        return " (drawn)"
+    return " (curated" + (", inferred" if structure.inferred else "") + ")" if structure.curated else ""
 
 
 def _has_centres(mol: Chem.Mol) -> bool:
@@ -699,12 +789,13 @@ def species_targets(patent: Patent, structures: Mapping[tuple[int, int], str | N
     return out
 
 
-def scope_for(patent: Patent, cache_path: Path | None, structures: StructureFile | None = None) -> PatentScope:
+def scope_for(patent: Patent, cache_path: Path | None, structures: StructureFile | None = None,
+              named: Mapping[str, str] | None = None) -> PatentScope:
     """A scope for a parsed patent, its species resolved through the OPSIN cache.
 
     ``structures`` defaults to the patent's sidecar next to its source file, if any.
     """
-    resolved = resolve_species([patent], cache_path)
+    resolved = resolve_species([patent], cache_path, named)
     smiles = {k[1:]: r.smiles for k, r in resolved.items() if k[0] == patent.patent_id}
     failures = {k[1:]: r.failure for k, r in resolved.items() if k[0] == patent.patent_id and r.failure}
     if structures is None:
@@ -735,15 +826,24 @@ __all__ += ["scope_for", "species_targets"]
 
 @dataclass(frozen=True, slots=True)
 class Violation:
-    """One failed self-consistency rule of ``cephkg check``."""
+    """One failed self-consistency rule of ``cephkg check``: a contradiction (a named species
+    its own claim does not cover, a variable without definition) or, with ``undecided``, a
+    question cephkg cannot decide (no structure, a term it cannot interpret, a name OPSIN
+    cannot read)."""
 
     patent: str
     claim: int
     rule: Literal["species-covered", "variable-defined", "term-interpretable", "structure", "resolution"]
     message: str
+    undecided: bool = False
+
+    @property
+    def kind(self) -> str:
+        return "cannot decide" if self.undecided else "contradiction"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"patent": self.patent, "claim": self.claim, "rule": self.rule, "message": self.message}
+        return {"patent": self.patent, "claim": self.claim, "rule": self.rule, "message": self.message,
+                "kind": self.kind}
 
 
 def check_scope(scope: PatentScope) -> list[Violation]:
@@ -756,18 +856,21 @@ def check_scope(scope: PatentScope) -> list[Violation]:
         for f in claim.formulas:
             for d in f.definitions:
                 out += [Violation(pid, claim.number, "term-interpretable",
-                                  f"{d.variable}: '{t}' is not a term cephkg can interpret")
+                                  f"{d.variable}: '{t}' is not a term cephkg can interpret", True)
                         for t in d.alternatives if not scope.vocabulary.interpretable(t)]
         formula_defs = {(d.span, d.variable) for f in claim.formulas for d in f.definitions}
         for d in claim.definitions:
             if (d.span, d.variable) not in formula_defs:
                 out += [Violation(pid, claim.number, "term-interpretable",
-                                  f"{d.variable}: '{t}' is not a term cephkg can interpret")
+                                  f"{d.variable}: '{t}' is not a term cephkg can interpret", True)
                         for t in d.alternatives if not scope.vocabulary.interpretable(t)]
         if claim.category == "compound" and not claim.species:
             structure = scope.structure_for(claim)
             if structure is None:
-                out.append(Violation(pid, claim.number, "structure", "no generic structure is curated for this claim"))
+                why = scope.missing_reason(claim).split(": ", 1)[-1]
+                out.append(Violation(pid, claim.number, "structure",
+                                     f"no generic structure is curated for this claim, and none could be inferred: {why}",
+                                     True))
             else:
                 names = set(structure.variable_map.values())
                 for var, found in sorted(scope.constraints(claim, names).items()):
@@ -778,7 +881,8 @@ def check_scope(scope: PatentScope) -> list[Violation]:
         for sp in scope.species_of(claim):
             if sp.target is None:
                 out.append(Violation(pid, claim.number, "resolution",
-                                     f"species {sp.index} '{sp.name}' has no structure: {sp.failure or 'unresolved'}"))
+                                     f"species {sp.index} '{sp.name}' has no structure: {sp.failure or 'unresolved'}",
+                                     True))
                 continue
             for salt in (None, *sp.salt_forms):
                 target = replace(sp.target, salt_form=salt)
@@ -790,8 +894,10 @@ def check_scope(scope: PatentScope) -> list[Violation]:
                     if v is None or not v.ok:
                         what = sp.name + (f" ({salt})" if salt else "")
                         why = v.reasons[0] if v is not None and v.reasons else "not matched"
+                        undecided = v is not None and v.undecided
+                        verb = "cannot be decided for" if undecided else "is not covered by"
                         out.append(Violation(pid, claim.number, "species-covered",
-                                             f"species {sp.index} {what} is not covered by claim {c.number}: {why}"))
+                                             f"species {sp.index} {what} {verb} claim {c.number}: {why}", undecided))
     return out
 
 

@@ -155,19 +155,29 @@ def _atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
-def resolve_names(names: Sequence[str], cache: NameCache | None = None) -> dict[str, NameResolution]:
+#: cache-key prefix of substituent names (read with OPSIN's radicals as ``*``)
+_SUBSTITUENT_KEY = "[substituent] "
+
+
+def resolve_names(names: Sequence[str], cache: NameCache | None = None, *,
+                  substituents: bool = False) -> dict[str, NameResolution]:
     """Resolve ``names`` to SMILES; names missing from ``cache`` go to OPSIN in one JVM call.
 
     Returns one result per distinct name, in first-seen order. Names OPSIN cannot parse
     come back ``failed`` with OPSIN's message (and are cached too). Raises
     :class:`ResolutionError` when Java or py2opsin is missing or OPSIN itself crashes.
+    With ``substituents``, names are substituent names (``1-methyl-1H-tetrazol-5-ylthio``)
+    and the SMILES has ``*`` at each attachment.
     """
     version = opsin_version()
     ordered = list(dict.fromkeys(names))
     results: dict[str, NameResolution] = {}
     todo: list[str] = []
+    prefix = _SUBSTITUENT_KEY if substituents else ""
     for name in ordered:
-        cached = cache.get(name, version) if cache is not None else None
+        cached = cache.get(prefix + name, version) if cache is not None else None
+        if cached is not None:
+            cached = NameResolution(name, cached.status, cached.smiles, cached.message, cached.opsin_version)
         if cached is not None:
             results[name] = cached
         elif not name.strip():
@@ -175,10 +185,11 @@ def resolve_names(names: Sequence[str], cache: NameCache | None = None) -> dict[
         else:
             todo.append(name)
     if todo:
-        fresh = _run_opsin(todo, version)
+        fresh = _run_opsin(todo, version, radicals=substituents)
         results.update(fresh)
         if cache is not None:
-            cache.put(fresh.values())
+            cache.put(NameResolution(prefix + r.name, r.status, r.smiles, r.message, r.opsin_version)
+                      for r in fresh.values())
     return {name: results[name] for name in ordered}
 
 
@@ -187,7 +198,7 @@ def _opsin_input(name: str) -> str:
     return re.sub(r"[\r\n\t\f\v\u2028\u2029\x85]+", " ", name).strip()
 
 
-def _run_opsin(names: Sequence[str], version: str) -> dict[str, NameResolution]:
+def _run_opsin(names: Sequence[str], version: str, radicals: bool = False) -> dict[str, NameResolution]:
     """One OPSIN call for all ``names``; failures get OPSIN's stderr message."""
     if shutil.which("java") is None:
         raise ResolutionError(_JAVA_MISSING)
@@ -199,7 +210,8 @@ def _run_opsin(names: Sequence[str], version: str) -> dict[str, NameResolution]:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                output = _py2opsin_pkg.py2opsin(lines, output_format="SMILES",
+                output = _py2opsin_pkg.py2opsin(lines, output_format="SMILES", allow_radicals=radicals,
+                                                wildcard_radicals=radicals,
                                                 tmp_fpath=str(Path(tmpdir) / "names.txt"))
             except Exception as exc:  # py2opsin's own error path can raise TypeError
                 raise ResolutionError(f"OPSIN call failed: {exc!r}") from exc

@@ -115,6 +115,7 @@ class _Chain:
     limit: _Limit | None = None
     substituent: _Ref | None = None
     count: tuple[int, int] = (1, 1)
+    unsaturation: str | None = None  # "alkenyl" (C=C, no C#C) or "alkynyl" (C#C)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -200,7 +201,11 @@ def _normalize(text: str) -> str:
     t = re.sub(r"\)\s*-\s*(?=[a-z(])", ")", t)
     t = re.sub(r"\)\s+(?=[a-z(])", ")", t)
     t = re.sub(r"(?<=[a-z)])\s+(?=\((?:lower|higher|c\d+-c?\d+)\))", "", t)
-    t = re.sub(r"\bc(\d+)\s*-\s*c?(\d+)\b", r"c\1-c\2", t)
+    t = re.sub(r"\bc\.sub\.\s*(\d+)", r"c\1", t)                            # C.sub.1-4
+    t = re.sub(r"\bc\s*(\d+)\s*(?:-|to)\s*c?\s*(\d+)\b", r"c\1-c\2", t)      # C1-4, C1-C4, C 1 to C 4
+    t = re.sub(r"\b(\d+)\s*-\s*(\d+)\s*c\b", r"c\1-c\2", t)                   # 1-6C
+    t = re.sub(r"^(.+?)\s+(?:of|having|containing|with)\s+(?:from\s+)?(\d+)\s*(?:-|to)\s*(\d+)\s+carbon atoms?$",
+               r"c\2-c\3 \1", t)                                                # alkyl of 1 to 6 carbon atoms
     return t
 
 
@@ -403,7 +408,43 @@ def _match_pattern(node: _Pattern, mol: Chem.Mol) -> _Outcome:
     return _no(f"has atoms beyond {node.shape}")
 
 
+def _is_chain_carbon(atom: Chem.Atom) -> bool:
+    return (atom.GetAtomicNum() == 6 and not atom.GetIsAromatic() and not atom.IsInRing()
+            and atom.GetFormalCharge() == 0)
+
+
+def _match_unsaturated(node: _Chain, mol: Chem.Mol) -> _Outcome:
+    """Alkenyl / alkynyl: an acyclic hydrocarbon chain with the multiple bond the noun names."""
+    noun = node.unsaturation or "alkenyl"
+    root = mol.GetAtomWithIdx(1)
+    if mol.GetBondBetweenAtoms(0, 1).GetBondType() != Chem.BondType.SINGLE or not _is_chain_carbon(root):
+        return _no(f"the attachment atom {_atom_text(root)} is not an acyclic carbon")
+    chain, todo = {1}, [1]
+    while todo:
+        for nb in mol.GetAtomWithIdx(todo.pop()).GetNeighbors():
+            j = nb.GetIdx()
+            if j in chain or j == 0:
+                continue
+            if not _is_chain_carbon(nb):
+                return _no(f"{noun} carries a substituent ({_atom_text(nb)})")
+            chain.add(j)
+            todo.append(j)
+    kinds = {b.GetBondType() for b in mol.GetBonds() if b.GetBeginAtomIdx() in chain and b.GetEndAtomIdx() in chain}
+    if noun == "alkynyl" and Chem.BondType.TRIPLE not in kinds:
+        return _no("the chain has no C#C triple bond")
+    if noun == "alkenyl" and (Chem.BondType.DOUBLE not in kinds or Chem.BondType.TRIPLE in kinds):
+        return _no("the chain has no C=C double bond" if Chem.BondType.DOUBLE not in kinds
+                   else "the chain has a C#C triple bond")
+    carbons = len(chain)
+    if node.limit is not None:
+        fact = node.limit.describe(noun, carbons)
+        return _yes(fact) if node.limit.lo <= carbons <= node.limit.hi else _no(fact)
+    return _yes(f"{noun} has {_carbons(carbons)}")
+
+
 def _match_chain(node: _Chain, mol: Chem.Mol) -> _Outcome:
+    if node.unsaturation is not None:
+        return _match_unsaturated(node, mol)
     noun = "alkanoyl" if node.acyl else "alkyl"
     root = mol.GetAtomWithIdx(1)
     if mol.GetBondBetweenAtoms(0, 1).GetBondType() != Chem.BondType.SINGLE:
@@ -521,7 +562,7 @@ def _head_carbons(query: Chem.Mol, skip: Iterable[int]) -> int:
 
 # --------------------------------------------------------------------------- vocabulary
 
-_KINDS = frozenset({"hydrogen", "pattern", "alkyl", "alkanoyl", "link", "protected",
+_KINDS = frozenset({"hydrogen", "pattern", "alkyl", "alkanoyl", "alkenyl", "alkynyl", "link", "protected",
                     "ring_atom", "union", "compositional"})
 _ID = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 _ELEMENTS = {"N": 7, "O": 8}
@@ -531,11 +572,14 @@ class Vocabulary:
     """The substituent-class terms, their hierarchy, and a checker for fragments."""
 
     __slots__ = ("_building", "_cache", "_conventions", "_disjoint", "_entries", "_index",
-                 "_markers", "_prefixes", "_qualifier")
+                 "_markers", "_named", "_prefixes", "_qualifier")
 
     def __init__(self, data: Mapping[str, Any],
-                 conventions: Mapping[str, tuple[int, int]]) -> None:
+                 conventions: Mapping[str, tuple[int, int]],
+                 named: Mapping[str, str] | None = None) -> None:
         self._conventions = dict(conventions)
+        #: substituent names (normalised) -> OPSIN's fragment with ``*`` at the attachment
+        self._named = {_normalize(k): v for k, v in (named or {}).items()}
         words = "|".join(sorted(map(re.escape, self._conventions), key=len, reverse=True))
         self._markers = re.compile(rf"\(({words}|c\d+-c\d+)\)")
         self._qualifier = re.compile(rf"^(?:({words}|c\d+-c\d+) |\(({words}|c\d+-c\d+)\))(.+)$")
@@ -557,8 +601,11 @@ class Vocabulary:
                 raise DataFileError(f"term {entry['id']}: its definition cannot be interpreted")
 
     @classmethod
-    def load(cls, conventions: Mapping[str, tuple[int, int]] | None = None) -> Vocabulary:
-        """Read the packaged vocabulary; ``conventions`` overrides e.g. {"lower": (1, 4)}."""
+    def load(cls, conventions: Mapping[str, tuple[int, int]] | None = None,
+             named: Mapping[str, str] | None = None) -> Vocabulary:
+        """Read the packaged vocabulary; ``conventions`` overrides e.g. {"lower": (1, 4)};
+        ``named`` gives substituent names OPSIN read (``{"2-carboxyethylthio": "*SCCC(=O)O"}``):
+        such a term is satisfied by exactly that group."""
         data = load_data("substituents.toml")
         defaults = load_data("conventions.toml")
         ranges = {name: (int(v["min_carbons"]), int(v["max_carbons"])) for name, v in defaults.items()}
@@ -568,7 +615,7 @@ class Vocabulary:
                 raise DataFileError(f"bad convention {name!r}: {value!r} (want a lower-case word "
                                  "and 0 <= min <= max)")
             ranges[name] = (int(lo), int(hi))
-        return cls(data, ranges)
+        return cls(data, ranges, named)
 
     # -- public API ---------------------------------------------------------------
 
@@ -581,6 +628,10 @@ class Vocabulary:
         """The canonical label of a spelling, or None when the term cannot be interpreted."""
         resolved = self._lookup(term)
         return None if resolved is None else resolved.label
+
+    def named(self) -> Mapping[str, str]:
+        """The substituent names this vocabulary reads through OPSIN's fragments."""
+        return dict(self._named)
 
     def interpretable(self, term: str) -> bool:
         """Whether ``term`` has a machine meaning here (listed, a synonym, or composed)."""
@@ -628,6 +679,30 @@ class Vocabulary:
             return TermMatch(resolved.label, False,
                              (f"'{resolved.label}' is not a ring-atom term; check it on a fragment",))
         return self._check_ring_atom(resolved, atom, None)
+
+    def is_ring_atom(self, term: str) -> bool:
+        """Whether ``term`` is a ring-atom term ("CH", "nitrogen"): the atom itself is the variable."""
+        resolved = self._lookup(term)
+        return resolved is not None and isinstance(resolved.node, _RingAtom)
+
+    def ring_atom_elements(self, term: str) -> tuple[int, ...]:
+        """The atomic numbers a ring-atom term allows ("CH" -> (6,), "nitrogen" -> (7,))."""
+        resolved = self._lookup(term)
+        if resolved is None or not isinstance(resolved.node, _RingAtom):
+            return ()
+        return tuple(sorted({int(n) for n in re.findall(r"#(\d+)", resolved.node.smarts)}))
+
+    def sits_on(self, term: str) -> frozenset[int] | None:
+        """The elements of the atom a group of this term is attached to, when the term says so
+        ("amino protecting group" sits on N), else None."""
+        resolved = self._lookup(term)
+        if resolved is None or not resolved.listed:
+            return None
+        elements = self._entries[resolved.id].get("sits_on")
+        if not elements:
+            return None
+        table = Chem.GetPeriodicTable()
+        return frozenset(table.GetAtomicNumber(e) for e in elements)
 
     def ancestors(self, term: str) -> tuple[str, ...]:
         """Canonical labels of all superclasses, nearest first."""
@@ -704,6 +779,9 @@ class Vocabulary:
         term_id = self._index.get(key)
         if term_id is None:
             parsed = self._grammar(key)
+            if parsed is None and key in self._named:
+                named = _named_pattern(key, self._named[key])
+                return None if named is None else _Resolved(key, _camel(key), named, (), False)
             return None if parsed is None else _Resolved(key, _camel(key), parsed[0], parsed[1], False)
         entry = self._entries[term_id]
         if entry["kind"] == "compositional":
@@ -730,6 +808,8 @@ class Vocabulary:
             node = _Hydrogen()
         elif kind in ("alkyl", "alkanoyl"):
             node = _Chain(acyl=kind == "alkanoyl")
+        elif kind in ("alkenyl", "alkynyl"):
+            node = _Chain(acyl=False, unsaturation=kind)
         elif kind in ("pattern", "link", "ring_atom"):
             smarts = entry["smarts"]
             query = Chem.MolFromSmarts(smarts)
@@ -852,6 +932,20 @@ class Vocabulary:
             min_carbons=None if size is None else size.lo,
             max_carbons=None if size is None else size.hi,
         )
+
+
+def _named_pattern(name: str, smiles: str) -> _Pattern | None:
+    """The exact group a substituent name stands for (OPSIN's SMILES, one ``*`` attachment)."""
+    with BlockLogs():
+        mol: Chem.Mol | None = Chem.MolFromSmiles(smiles)
+    if mol is None:
+        return None
+    dummies = [a.GetIdx() for a in mol.GetAtoms() if a.GetAtomicNum() == 0]
+    if len(dummies) != 1:
+        return None
+    order = dummies + [i for i in range(mol.GetNumAtoms()) if i != dummies[0]]
+    query = Chem.RenumberAtoms(mol, order)
+    return _Pattern(Chem.MolToSmiles(query), query, False, f"{name} ({Chem.MolToSmiles(mol)}, read by OPSIN)")
 
 
 def _qualify(node: _Node, limit: _Limit) -> _Node | None:

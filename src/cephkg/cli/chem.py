@@ -59,7 +59,7 @@ def covers_command(compound: str, patents: tuple[str, ...], as_json: bool, expla
     click.echo(f"query: {q.smiles}" + (f"  (salt form: {q.salt_form})" if q.salt_form else ""))
     click.echo(f"  parent {q.parent_smiles}  {q.parent_inchikey}")
     if not result.hits:
-        click.echo("no claim covers it")
+        click.echo("no claim covers it" + (" (some cannot be decided: see below)" if result.undecided else ""))
     for h in result.hits:
         assignment = ", ".join(f"{v} = {a.fragment} ({a.term})" for v, a in ((a.variable, a) for a in h.assignment))
         click.echo(f"{h.patent} claim {h.claim}: {h.relation} via {h.via}"
@@ -68,7 +68,8 @@ def covers_command(compound: str, patents: tuple[str, ...], as_json: bool, expla
             for r in h.reasons:
                 click.echo(f"    - {r}")
     for n in result.near_misses:
-        click.echo(f"near miss {n.patent} claim {n.claim}: {n.reasons[0] if n.reasons else ''}")
+        what = "cannot decide" if n.undecided else "near miss"
+        click.echo(f"{what} {n.patent} claim {n.claim}: {n.reasons[0] if n.reasons else ''}")
         if explain:
             for r in n.reasons[1:]:
                 click.echo(f"    - {r}")
@@ -93,9 +94,15 @@ def add_compound_command(compound: str, label: str | None, store_dir: Path) -> N
 @click.command("check")
 @click.option("--patent", "patents", multiple=True, help="Only this patent (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the violations as JSON.")
+@click.option("--only-contradictions", is_flag=True,
+              help="Exit 1 only for contradictions, not for what cephkg cannot decide.")
 @_store_option
-def check_command(patents: tuple[str, ...], as_json: bool, store_dir: Path) -> None:
-    """Self-consistency: species covered by their claims, variables defined, terms interpretable."""
+def check_command(patents: tuple[str, ...], as_json: bool, only_contradictions: bool, store_dir: Path) -> None:
+    """Self-consistency: species covered by their claims, variables defined, terms interpretable.
+
+    Contradictions are listed apart from what cephkg cannot decide (no generic structure, a
+    term it cannot interpret, a name OPSIN cannot read). Exit 1 when there is either, or with
+    --only-contradictions only when there is a contradiction."""
     from ..chem.coverage import check_scope
     from ..store.scopes import load_scopes
 
@@ -107,14 +114,21 @@ def check_command(patents: tuple[str, ...], as_json: bool, store_dir: Path) -> N
     warn(loaded.warning())
     scopes = loaded.scopes
     violations = [v for s in scopes for v in check_scope(s)]
+    contradictions = [v for v in violations if not v.undecided]
     if as_json:
         click.echo(json.dumps({"patents": [s.patent.patent_id for s in scopes],
                                "violations": [v.to_dict() for v in violations]}, ensure_ascii=False, indent=2))
     else:
         for s in scopes:
-            mine = [v for v in violations if v.patent == s.patent.patent_id]
-            click.echo(f"{s.patent.patent_id}: {'ok' if not mine else f'{len(mine)} violation(s)'}")
+            mine = [v for v in violations if v.patent == s.patent.patent_id and not v.undecided]
+            open_ = [v for v in violations if v.patent == s.patent.patent_id and v.undecided]
+            state = "ok" if not mine else f"{len(mine)} violation(s)"
+            click.echo(f"{s.patent.patent_id}: {state}" + (f", {len(open_)} cannot decide" if open_ else ""))
             for v in mine:
                 click.echo(f"  claim {v.claim} [{v.rule}] {v.message}")
-    if violations:
+            if open_:
+                click.echo("  cannot decide:")
+            for v in open_:
+                click.echo(f"  claim {v.claim} [{v.rule}] {v.message}")
+    if contradictions or (violations and not only_contradictions):
         sys.exit(1)

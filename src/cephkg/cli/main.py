@@ -234,9 +234,10 @@ def _register_commands() -> None:
     from .remote import push_command, serve_command
     from .report import report_command
     from .route import route_command
+    from .structures import structures_command
 
-    for command in (covers_command, add_compound_command, check_command, route_command, reason_command,
-                    validate_command, push_command, serve_command, report_command):
+    for command in (covers_command, add_compound_command, check_command, route_command, structures_command,
+                    reason_command, validate_command, push_command, serve_command, report_command):
         main.add_command(command)
 
 

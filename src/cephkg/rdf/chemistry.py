@@ -12,9 +12,10 @@ import pyoxigraph as ox
 
 from ..chem.chemistry import CoverageLink, PatentChemistry
 from ..chem.compounds import CompoundRecord
+from ..chem.drawn import to_cxsmiles
 from . import iris
 from .terms import Triples
-from .vocab import CEPH, OBO, RDF, RDFS, SIO
+from .vocab import CEPH, OBO, RDF, RDFS, SIO, XSD
 
 __all__ = ["RELATION_PROPERTIES", "chemistry_triples", "compound_triples", "link_triples",
            "registered_triples"]
@@ -58,7 +59,8 @@ def link_triples(link: CoverageLink, out: Triples) -> None:
     k = iris.compound(link.compound)
     e = iris.coverage_explanation(c, link.compound)
     add = out.add
-    add(c, RELATION_PROPERTIES[v.relation], k)
+    add(c, RELATION_PROPERTIES[v.relation] if v.ok else CEPH.undecidedFor, k)
+    add(e, CEPH.coverageDecision, v.decision)
     add(c, CEPH.hasCoverageExplanation, e)
     add(e, RDF.type, CEPH.CoverageExplanation)
     add(e, CEPH.explainsClaim, c)
@@ -93,11 +95,29 @@ def chemistry_triples(chem: PatentChemistry, out: Triples | None = None) -> Trip
         out.add(mention, CEPH.resolutionFailure, r.failure)
         out.add(mention, CEPH.asWrittenResolutionFailure, r.as_written_failure)
         out.add(mention, CEPH.resolvedFrom, r.resolved_from)
+        out.add(mention, CEPH.readingChosen, r.reading)
+        for text, how, outcome in r.readings:
+            out.add(mention, CEPH.readingTried, f"{how}: {text} -> {outcome}")
     for a in chem.alternatives:
         definition = iris.definition(chem.patent_id, a.claim, a.variable, a.formula)
         out.add(iris.alternative(definition, a.index), CEPH.substituentClass, iris.group_class(a.class_id))
     for link in chem.links:
         link_triples(link, out)
+    for link in chem.undecided:
+        link_triples(link, out)
+    for s in chem.structures:
+        f = iris.formula(chem.patent_id, s.claim, s.formula)
+        out.add(f, CEPH.structureSource, s.source)
+        out.add(f, CEPH.structureOrigin, s.origin)
+        out.add(f, CEPH.structureSmiles, to_cxsmiles(s))
+        for line in s.evidence:
+            out.add(f, CEPH.inferenceEvidence, line)
+        if s.confidence is not None:
+            out.add(f, CEPH.inferenceConfidence, ox.Literal(f"{s.confidence:.2f}", datatype=XSD.decimal))
+    given = {(s.claim, s.formula) for s in chem.structures}
+    for o in chem.inferred:
+        if o.failure and (o.claim, o.formula) not in given:
+            out.add(iris.formula(chem.patent_id, o.claim, o.formula), CEPH.inferenceFailure, o.failure)
     return out
 
 

@@ -15,6 +15,8 @@ from typing import Any
 from ..chem.chemistry import patent_chemistry
 from ..chem.compounds import SpeciesResolution, resolve_species
 from ..chem.coverage import PatentScope, species_targets
+from ..chem.inference import InferenceOutcome, resolve_descriptions, scope_with_inference
+from ..chem.named_groups import named_group_terms, resolve_named_groups, vocabulary_for
 from ..chem.reactions import routes
 from ..chem.structures import (
     StructureFile,
@@ -102,10 +104,12 @@ def _read(path: Path, patent_id: str | None) -> _Parsed:
     return _Parsed(0, path, patent, data, structures)
 
 
-def _record(parsed: _Parsed, species: Sequence[SpeciesResolution]) -> PatentRecord:
+def _record(parsed: _Parsed, species: Sequence[SpeciesResolution],
+            inferred: Sequence[InferenceOutcome] = (), named: dict[str, str] | None = None) -> PatentRecord:
     return PatentRecord(
         parsed.patent, str(sidecar_path(parsed.path)) if parsed.sidecar is not None else None, parsed.sidecar,
-        tuple(SpeciesStructure(r.claim, r.index, r.smiles, r.failure) for r in species))
+        tuple(SpeciesStructure(r.claim, r.index, r.smiles, r.failure, r.reading, r.readings) for r in species),
+        tuple(o.to_dict() for o in inferred), named)
 
 
 def build(paths: Sequence[str | Path], store: KnowledgeStore, *,
@@ -142,22 +146,29 @@ def build(paths: Sequence[str | Path], store: KnowledgeStore, *,
             report(i, FileReport(str(path), pid, 0, 0, (), str(exc)))
         except Exception as exc:
             report(i, FileReport(str(path), pid, 0, 0, (), f"{path}: internal error: {exc!r}"))
-    resolutions = resolve_species([p.patent for p in parsed], opsin_cache(store))
+    named = resolve_named_groups([p.patent for p in parsed], opsin_cache(store))
+    resolutions = resolve_species([p.patent for p in parsed], opsin_cache(store), named)
+    descriptions = resolve_descriptions([p.patent for p in parsed], opsin_cache(store))
     compounds = [r.compound for r in resolutions.values() if r.compound is not None]
     for item in parsed:
         patent = item.patent
         try:
             mine = [r for k, r in sorted(resolutions.items()) if k[0] == patent.patent_id]
             smiles = {(r.claim, r.index): r.smiles for r in mine}
-            scope = PatentScope(patent, item.structures, species_targets(patent, smiles))
-            chemistry = patent_chemistry(scope, resolutions, compounds)
+            conventions = dict(item.structures.conventions) if item.structures else None
+            mine_named = {t: named[t] for t in named_group_terms(patent, vocabulary_for(conventions, {})) if t in named}
+            curated = PatentScope(patent, item.structures, species_targets(patent, smiles),
+                                  vocabulary_for(conventions, mine_named))
+            # Formulas without a curated structure get one inferred from the named compounds.
+            scope, inferred = scope_with_inference(curated, descriptions)
+            chemistry = patent_chemistry(scope, resolutions, compounds, inferred)
             graphs = {
-                iris.patent_graph(patent.patent_id): claims_graph_triples(patent, routes(patent, item.structures)),
+                iris.patent_graph(patent.patent_id): claims_graph_triples(patent, routes(patent, scope.structures)),
                 # Chemistry is derived (OPSIN, curated structures, coverage), so it lives in its own
                 # graph, apart from what was read from the text.
                 iris.chemistry_graph(patent.patent_id): chemistry_triples(chemistry),
             }
-            triples = store.write_patent(patent.patent_id, _record(item, mine).to_json(), graphs)
+            triples = store.write_patent(patent.patent_id, _record(item, mine, inferred, mine_named).to_json(), graphs)
             report(item.order, FileReport(str(item.path), patent.patent_id, len(patent.claims), triples,
                                           patent.diagnostics))
         except CephkgError as exc:

@@ -293,11 +293,64 @@ def _replace_update(graph: GraphPayload) -> bytes:
     instantiated once) when the graph has blank nodes, which Virtuoso refuses in ``INSERT DATA``.
     """
     g = graph.graph
-    if graph.blank_nodes:
-        head, tail = f"INSERT {{ GRAPH <{g}> {{\n", "\n} } WHERE {}\n"
-    else:
+    if not graph.blank_nodes:
         head, tail = f"INSERT DATA {{ GRAPH <{g}> {{\n", "\n} }\n"
-    return f"DROP SILENT GRAPH <{g}> ;\n{head}".encode() + graph.ntriples + tail.encode()
+        return f"DROP SILENT GRAPH <{g}> ;\n{head}".encode() + graph.ntriples + tail.encode()
+    # Virtuoso compiles an INSERT template to SQL of bounded length: send the graph as several
+    # operations of one request (still one transaction), never splitting the triples that
+    # share a blank node (a blank node is fresh in each operation).
+    parts = [f"DROP SILENT GRAPH <{g}>".encode()]
+    for chunk, blank in _chunks(graph.ntriples):
+        head = f"INSERT {{ GRAPH <{g}> {{\n" if blank else f"INSERT DATA {{ GRAPH <{g}> {{\n"
+        tail = "\n} } WHERE {}" if blank else "\n} }"
+        parts.append(head.encode() + chunk + tail.encode())
+    return b" ;\n".join(parts) + b"\n"
+
+
+#: lines (triples) per operation when a graph is sent in several
+_CHUNK_LINES = 400
+
+
+def _chunks(ntriples: bytes) -> list[tuple[bytes, bool]]:
+    """N-Triples lines grouped into operations: (lines, has blank nodes); triples linked by a
+    blank node stay in one operation."""
+    lines = [line for line in ntriples.split(b"\n") if line.strip()]
+    parent: dict[bytes, bytes] = {}
+
+    def find(x: bytes) -> bytes:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def blanks(line: bytes) -> list[bytes]:
+        subject, _, rest = line.partition(b" ")
+        _, _, obj = rest.partition(b" ")
+        return [t.split(b" ")[0] for t in (subject, obj) if t.startswith(b"_:")]
+
+    for line in lines:
+        found = blanks(line)
+        for other in found[1:]:
+            parent[find(other)] = find(found[0])
+    groups: dict[bytes, list[bytes]] = {}
+    plain: list[bytes] = []
+    for line in lines:
+        found = blanks(line)
+        if found:
+            groups.setdefault(find(found[0]), []).append(line)
+        else:
+            plain.append(line)
+    out: list[tuple[bytes, bool]] = [(b"\n".join(plain[i:i + _CHUNK_LINES]), False)
+                                     for i in range(0, len(plain), _CHUNK_LINES)]
+    batch: list[bytes] = []
+    for group in groups.values():
+        if batch and len(batch) + len(group) > _CHUNK_LINES:
+            out.append((b"\n".join(batch), True))
+            batch = []
+        batch.extend(group)
+    if batch:
+        out.append((b"\n".join(batch), True))
+    return out
 
 
 def _push_one(http: _Http, endpoints: Endpoints, graph: GraphPayload, protocol: Protocol) -> int:

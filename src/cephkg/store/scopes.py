@@ -17,6 +17,8 @@ import pyoxigraph as ox
 from ..chem.chemistry import CoverageLink, target_for
 from ..chem.compounds import CompoundRecord
 from ..chem.coverage import PatentScope, parse_compound, species_targets
+from ..chem.inference import InferenceOutcome, scope_with_inference
+from ..chem.named_groups import vocabulary_for
 from ..chem.standardise import standardise
 from ..chem.structures import parse_structures
 from ..errors import StoreError
@@ -47,11 +49,16 @@ def patent_record(store: KnowledgeStore, patent_id: str) -> PatentRecord:
 
 
 def scope_of(record: PatentRecord) -> PatentScope:
+    """The patent's scope from its record: curated structures, then those inferred at build time."""
     patent = record.patent
     structures = (parse_structures(record.structures, record.structures_source or "<store>", patent)
                   if record.structures is not None else None)
-    return PatentScope(patent, structures,
-                       species_targets(patent, record.species_smiles(), record.species_failures()))
+    conventions = dict(structures.conventions) if structures else None
+    base = PatentScope(patent, structures,
+                       species_targets(patent, record.species_smiles(), record.species_failures()),
+                       vocabulary_for(conventions, record.named_groups or {}))
+    outcomes = [InferenceOutcome.from_dict(o) for o in record.inferred]
+    return scope_with_inference(base, outcomes=outcomes)[0]
 
 
 @dataclass(frozen=True, slots=True)
