@@ -51,13 +51,20 @@ def chromium(width: int = 1400, height: int = 1000) -> Iterator[Any]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
+#: Schemes of the browser's own resources (e.g. the clear icon of a search box): never the network.
+BROWSER_INTERNAL = ("chrome://", "chrome-extension://", "devtools://", "data:", "about:")
+
+
 def requested_urls(driver: Any) -> list[str]:
-    """Every URL the browser asked for since the last call (DevTools Network.requestWillBeSent)."""
+    """Every URL the page asked for since the last call (DevTools Network.requestWillBeSent),
+    the browser's own internal resources excepted."""
     urls = []
     for entry in driver.get_log("performance"):
         message = json.loads(entry["message"])["message"]
         if message.get("method") == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
+            url = message["params"]["request"]["url"]
+            if not url.startswith(BROWSER_INTERNAL):
+                urls.append(url)
     return urls
 
 
@@ -96,3 +103,27 @@ BROKEN_LINKS = """
 return [...document.querySelectorAll('a[href^="#"]')]
   .map(a => a.getAttribute('href').slice(1)).filter(id => id && !document.getElementById(id));
 """
+
+
+def save_readme_screenshot(driver: Any, path: Path, tolerance: float = 0.01) -> bool:
+    """Keep the README's screenshot current: rewrite ``path`` only when the page looks different.
+
+    A new PNG differs in bytes on every run (the endpoint's port, anti-aliasing), so the file is
+    replaced only when more than ``tolerance`` of its pixels changed, or its size did; returns
+    whether it was written.
+    """
+    import io
+
+    from PIL import Image, ImageChops
+
+    new = driver.get_screenshot_as_png()
+    if path.is_file():
+        old_image = Image.open(path).convert("RGB")
+        new_image = Image.open(io.BytesIO(new)).convert("RGB")
+        if old_image.size == new_image.size:
+            diff = ImageChops.difference(old_image, new_image).convert("L").point(lambda v: 255 if v > 24 else 0)
+            changed = sum(1 for v in diff.getdata() if v) / (diff.size[0] * diff.size[1])
+            if changed <= tolerance:
+                return False
+    path.write_bytes(new)
+    return True

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import BROKEN_LINKS, SVG_CHECK, chromium, console_errors, full_page_screenshot, requested_urls
+from selenium.webdriver.support.ui import WebDriverWait
+from browser import (BROKEN_LINKS, SVG_CHECK, chromium, console_errors, full_page_screenshot, requested_urls,
+                     save_readme_screenshot)
 from test_report import REAL_IDS, hostile_patent
 
 from cephkg.chem.coverage import covers
@@ -91,7 +93,7 @@ def test_a_report_opens_from_disk_with_everything_on_it(driver: Any, reports: Pa
     if pid == ID_002:
         driver.set_window_size(1280, 900)
         driver.get(url)
-        driver.save_screenshot(str(IMAGES / "report.png"))
+        save_readme_screenshot(driver, IMAGES / "report.png")
         driver.set_window_size(1400, 1000)
 
 
@@ -152,7 +154,7 @@ def test_the_coverage_page_of_the_pom_ester(driver: Any, stored: dict[str, Store
     full_page_screenshot(driver, artefacts / "covers-pom-ester.png")
     driver.set_window_size(1280, 900)
     driver.execute_script("arguments[0].scrollIntoView()", claim11)
-    driver.save_screenshot(str(IMAGES / "covers.png"))
+    save_readme_screenshot(driver, IMAGES / "covers.png")
     driver.set_window_size(1400, 1000)
 
 
@@ -171,12 +173,13 @@ def test_the_served_pages_beside_the_sparql_endpoint(driver: Any, report_store_d
             box = driver.find_element("id", "compound")
             box.send_keys(POM_ESTER)
             driver.set_window_size(1280, 900)
-            driver.save_screenshot(str(IMAGES / "browser.png"))
+            save_readme_screenshot(driver, IMAGES / "browser.png")
             driver.set_window_size(1400, 1000)
             full_page_screenshot(driver, artefacts / "browser-index.png")
             requested_urls(driver)
             driver.find_element("css selector", "#compound-form button").click()  # a plain form: no script
-            assert driver.current_url.startswith(web.url + "/covers?compound=")
+            # the click returns before the answer page has loaded: wait for it (coverage takes a moment)
+            WebDriverWait(driver, 60).until(lambda d: d.current_url.startswith(web.url + "/covers?compound="))
             assert all(u.startswith(web.url) for u in requested_urls(driver))
             assert console_errors(driver) == []
             claims = [e.get_attribute("data-claim") for e in
