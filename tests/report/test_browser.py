@@ -14,9 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import (
+    BROKEN_LINKS,
+    SVG_CHECK,
+    chromium,
+    console_errors,
+    full_page_screenshot,
+    requested_urls,
+    save_readme_screenshot,
+)
 from selenium.webdriver.support.ui import WebDriverWait
-from browser import (BROKEN_LINKS, SVG_CHECK, chromium, console_errors, full_page_screenshot, requested_urls,
-                     save_readme_screenshot)
 from test_report import REAL_IDS, hostile_patent
 
 from cephkg.chem.coverage import covers
