@@ -1,6 +1,6 @@
 """Self-test of the synthetic corpus generator (benchmarks/corpus.py): standard library only, RDKit optional.
 
-    python -m pytest test_corpus.py -q
+    python -m pytest tests/benchmarks -q
 """
 
 from __future__ import annotations
