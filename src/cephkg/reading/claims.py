@@ -270,8 +270,13 @@ class _ClaimReader:
         r = claim_rules()
         text = self.text
         out: list[Condition] = []
-        cuts = [m for m in _CLAUSE_AND.finditer(text, begin, end)
-                if r.condition.match(text[m.end():end].strip()) and self.view_depth(begin, m.start()) == 0]
+        cuts: list[re.Match[str]] = []
+        for m in _CLAUSE_AND.finditer(text, begin, end):
+            left = text[cuts[-1].end() if cuts else begin:m.start()].strip(" ,")
+            # a cut between two whole clauses, never inside a list of symbols ("R3 and R4 are")
+            if (r.condition.match(left) and r.condition.match(text[m.end():end].strip())
+                    and self.view_depth(begin, m.start()) == 0):
+                cuts.append(m)
         bounds = [begin, *[x for m in cuts for x in (m.start(), m.end())], end]
         for a, b in zip(bounds[::2], bounds[1::2]):
             while a < b and text[a] in " ,":
@@ -288,7 +293,7 @@ class _ClaimReader:
         m = r.condition.match(clause)
         if m is None:
             return Condition((), "all", "statement", (), (), clause, span)
-        names = tuple(re.findall(r.variable, m.group("vars")))
+        names = tuple(r.condition_variable.findall(m.group("vars")))
         quantifier = "any" if re.search(r"\b(?:or|either)\b", (m.group("q") or "") + m.group("vars"), _I) else "all"
         relation = "not-in" if m.group("neg") or (m.group("q") or "").strip().lower() == "neither" else "in"
         value = re.split(r"\s+(?:wherein|where|in\s+which)\s+", m.group("value"), maxsplit=1)[0]
@@ -389,9 +394,11 @@ class _ClaimReader:
         return out, shared, joint
 
     def _value_image(self, begin: int, mention: _Mention) -> bool:
-        """Whether a bare placeholder is itself an alternative of the value (``X is --S-- or ##STR12##``)."""
+        """Whether a formula is itself an alternative of the value: a bare placeholder in an
+        alternative's place (``X is --S-- or ##STR12##``), or the formula of a group the value
+        names (``R1 is a group of the formula ##STR32##``)."""
         if not mention.bare:
-            return False
+            return mention.new and not mention.said and bool(claim_rules().value_formula.search(mention.description))
         before = self.text[begin:mention.start]
         return bool(_VALUE_SLOT.search(before)) or not before.strip()
 

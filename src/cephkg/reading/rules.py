@@ -87,6 +87,7 @@ class ClaimRules:
     inherited: re.Pattern[str]
     definition_ends: re.Pattern[str]
     value_lead: re.Pattern[str]
+    value_formula: re.Pattern[str]
     value_lead_and: re.Pattern[str]
     redefinition_lead: re.Pattern[str]
     condition_lead: re.Pattern[str]
@@ -97,6 +98,7 @@ class ClaimRules:
     proviso_when: re.Pattern[str]
     proviso_then_when: re.Pattern[str]
     condition: re.Pattern[str]
+    condition_variable: re.Pattern[str]
     joint_definition: re.Pattern[str]
     numeric_range: re.Pattern[str]
     numeric_list: re.Pattern[str]
@@ -167,6 +169,7 @@ def claim_rules() -> ClaimRules:
         definition_ends=re.compile(_any([*d["definition_ends"], rf",?\s*{d['salts_clause']}",
                                          rf"[,;:]?\s*{d['proviso_opener']}"]), _I),
         value_lead=re.compile(d["value_lead"], _I),
+        value_formula=re.compile(d["value_formula"], _I),
         value_lead_and=re.compile(d["value_lead_and"], _I),
         redefinition_lead=re.compile(d["redefinition_lead"], _I),
         condition_lead=re.compile(d["condition_lead"], _I),
@@ -176,7 +179,8 @@ def claim_rules() -> ClaimRules:
         proviso_opener=re.compile(d["proviso_opener"], _I),
         proviso_when=re.compile(d["proviso_when"], _I),
         proviso_then_when=re.compile(d["proviso_then_when"], _I),
-        condition=re.compile(d["condition"].replace("VAR", f"(?-i:{var})"), _I),
+        condition=re.compile(d["condition"].replace("VAR", f"(?-i:{var}|[a-z](?![\\w'\"°]))"), _I),
+        condition_variable=re.compile(f"{var}|(?<![\\w-])[a-z](?![\\w'\"°])"),
         joint_definition=re.compile(d["joint_definition"].replace("VAR", f"(?-i:{var})"), _I),
         numeric_range=re.compile(d["numeric_range"], _I),
         numeric_list=re.compile(d["numeric_list"], _I),

@@ -12,6 +12,7 @@ the text the claim reader reads mapped back to the file's characters.
 | ``uspto-patdoc`` | USPTO grant XML 2002–2004 (PATDOC, ST.32 v2.5) |
 | ``epo-xml`` | EPO publication XML (ep-patent-document), English claims |
 | ``wipo-xml`` | WIPO ST.36 XML (wo-patent-document), English claims |
+| ``uspto-aps`` | USPTO APS Green Book full text (1976–2001) |
 | ``google-patents`` | a saved Google Patents page |
 | ``html`` | any other web page, read as its text |
 | ``text`` | plain text |
@@ -20,6 +21,7 @@ the text the claim reader reads mapped back to the file's characters.
 from __future__ import annotations
 
 from ...errors import InputError
+from .aps import ApsReader
 from .base import Document, FormatReader
 from .epo import EpoReader, WipoReader
 from .html import GooglePatentsReader, HtmlReader
@@ -29,7 +31,7 @@ from .uspto import PatdocReader, UsptoReader
 __all__ = ["FORMATS", "READERS", "Document", "FormatReader", "reader_for", "sniff"]
 
 #: The readers, tried in this order; plain text reads anything.
-READERS: tuple[FormatReader, ...] = (UsptoReader(), PatdocReader(), EpoReader(), WipoReader(),
+READERS: tuple[FormatReader, ...] = (UsptoReader(), PatdocReader(), EpoReader(), WipoReader(), ApsReader(),
                                      GooglePatentsReader(), HtmlReader(), PlainTextReader())
 #: The format names ``--format`` accepts.
 FORMATS: tuple[str, ...] = tuple(r.name for r in READERS)
