@@ -259,12 +259,13 @@ def _table(columns: tuple[str, ...] | list[str], rows: list[Any]) -> str:
 def _register_commands() -> None:
     """Commands of the later stages live in their own modules."""
     from .chem import add_compound_command, check_command, covers_command
+    from .evaluate import eval_claims_command
     from .owl import reason_command, validate_command
     from .remote import push_command, serve_command
     from .route import route_command
 
     for command in (covers_command, add_compound_command, check_command, route_command, reason_command,
-                    validate_command, push_command, serve_command):
+                    validate_command, push_command, serve_command, eval_claims_command):
         main.add_command(command)
 
 

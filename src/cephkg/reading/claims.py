@@ -576,8 +576,11 @@ class _ClaimReader:
         text = self.text
         begin = m.end()
         label = m.groupdict().get("label")
-        end_match = first_at_depth0(r.species_ends, text, begin, min(len(text), begin + _MAX_NAME))
-        end = end_match.start() if end_match else min(len(text), begin + _MAX_NAME)
+        listed = bool(r.species_list_openers.match(m.group(0)))
+        # a list ("consisting of: a; b; and c") runs to the end of its sentence, a single name to its end
+        end_match = first_at_depth0(_SENTENCE_END if listed else r.species_ends, text, begin,
+                                    min(len(text), begin + _MAX_NAME * (20 if listed else 1)))
+        end = end_match.start() if end_match else min(len(text), begin + _MAX_NAME * (20 if listed else 1))
         tail_end = len(text)
         nxt = re.search(r"[;]|\.\s*$", text[end:end + _MAX_NAME])
         if nxt:
@@ -587,7 +590,7 @@ class _ClaimReader:
         salts = tuple(dict.fromkeys(
             re.sub(r"\s+salt$", "", f.group("form").lower()) for f in r.salt_form.finditer(tail)))
         pieces = [(begin, end)]
-        if r.species_list_openers.match(m.group(0)):
+        if listed:
             pieces = [(begin + a, begin + b) for a, b in
                       split_top(text[begin:end], r.species_list_separators)]
         out = []
