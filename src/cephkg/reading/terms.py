@@ -28,6 +28,10 @@ __all__ = ["Lexicon", "lexicon_repairer"]
 _TOKEN = re.compile(r"[A-Za-z0-9|]+|[^A-Za-z0-9|]+")
 _CONFUSIONS = {"1": ("l", "i"), "I": ("l",), "|": ("l",), "0": ("o",), "O": ("o",), "l": ("i",), "i": ("l",)}
 _PAIRS = (("rn", "m"), ("m", "rn"), ("cl", "d"), ("vv", "w"), ("ii", "u"))
+# Words outside these lengths are never repaired: too short to tell, or longer than any word of
+# chemical nomenclature (which keeps the work per word bounded: a variant is checked in
+# time linear in its length, and a word has a number of variants linear in its length).
+_MIN_WORD, _MAX_WORD = 4, 64
 
 
 class Lexicon:
@@ -60,7 +64,7 @@ class Lexicon:
         w = word.lower()
         if w in self._known:
             return self._known[w]
-        ok = w in self._words or (w.isalpha() and w.isascii() and self._segmentable(w))
+        ok = w in self._words or (len(w) <= _MAX_WORD and w.isalpha() and w.isascii() and self._segmentable(w))
         self._known[w] = ok
         return ok
 
@@ -77,7 +81,8 @@ class Lexicon:
 
     def repair_word(self, word: str) -> str | None:
         """The one known word ``word`` is an OCR variant of, if it is unknown and there is one."""
-        if len(word) < 4 or self.known(word) or word.isdigit() or not any(c.isalpha() for c in word):
+        if not _MIN_WORD <= len(word) <= _MAX_WORD or self.known(word) or word.isdigit() \
+                or not any(c.isalpha() for c in word):
             return None
         if re.fullmatch(r"[A-Za-z]{1,2}\d+[a-z]?", word):
             return None  # a symbol or formula token (C1, R2a, CH2), never a word
