@@ -95,3 +95,19 @@ def test_utf16_and_utf32_with_a_bom_decode(tmp_path: Path, bom: bytes, encoding:
     path = tmp_path / "wide.txt"
     path.write_bytes(bom + "1. A compound of the formula\r\n\r\nwherein R¹ is amino.\r\n".encode(encoding))
     assert parse_file(path).claim(1).definition_map() == {"R1": ["amino"]}
+
+
+def test_a_long_proviso_is_kept_as_text() -> None:
+    text = ("1. A compound of the formula ##STR1## wherein R1 is amino, with the proviso that when "
+            + " and ".join(f"R{i} is methyl, ethyl" for i in range(2, 30_000)) + ", R1 is not methyl.")
+    [claim] = read_text(text, "proviso").claims
+    [proviso] = claim.provisos
+    assert not proviso.decidable and [c.relation for c in proviso.then] == ["statement"]
+
+
+def test_thousands_of_formulas_each_with_a_definition() -> None:
+    text = "1. A process which comprises " + " ".join(
+        f"reacting a compound of the formula ##STR{i}## wherein R{i % 90} is amino" for i in range(8000)) + "."
+    [claim] = read_text(text, "formulas").claims
+    assert len(claim.formulas) == 8000
+    assert claim.formulas[-1].definitions[0].variable == "R79"

@@ -61,6 +61,21 @@ _TRAILING_SEPARATORS = re.compile(r"(?:\s*[,:])?(?:\s+(?:and|or|and/or))?\s*[,:]
 _NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                  "nine": 9, "ten": 10}
 _MAX_NAME = 2000  # the longest compound name read (characters)
+_MAX_PROVISO = 2000  # a longer proviso is kept as text, its conditions not read
+
+
+def _depth0(regex: re.Pattern[str], text: str, start: int, end: int) -> Iterable[re.Match[str]]:
+    """The matches of ``regex`` in ``text[start:end]`` outside brackets, in one pass."""
+    depth, at = 0, start
+    for m in regex.finditer(text, start, end):
+        for ch in text[at:m.start()]:
+            if ch in "([{":
+                depth += 1
+            elif ch in ")]}":
+                depth = max(0, depth - 1)
+        at = m.start()
+        if depth == 0:
+            yield m
 
 
 def _rstrip_separators(text: str, begin: int, end: int) -> int:
@@ -240,14 +255,15 @@ class _ClaimReader:
     def _conditions(self, begin: int, end: int) -> tuple[list[Condition], list[Condition]]:
         r = claim_rules()
         text = self.text
+        if end - begin > _MAX_PROVISO:  # longer than any real proviso: kept as text, read no further
+            return [], [Condition((), "all", "statement", (), (), text[begin:end], self.view.span(begin, end))]
         body = text[begin:end]
         lead = re.match(r"[\s,]*", body)
         a = begin + (lead.end() if lead else 0)
         when_m = r.proviso_when.match(text, a, end)
         if when_m is not None:
             # "when <conditions>, <requirements>": split at the comma after which a clause starts
-            commas = [c.start() for c in _COMMA.finditer(text, when_m.end(), end)
-                      if self.view_depth(when_m.end(), c.start()) == 0]
+            commas = [c.start() for c in _depth0(_COMMA, text, when_m.end(), end)]
             split = next((c for c in commas if r.condition.match(text[c + 1:end].strip())), commas[-1] if commas else None)
             if split is None:
                 return self._clauses(when_m.end(), end), []
@@ -257,25 +273,15 @@ class _ClaimReader:
             return self._clauses(then_when.end(), end), self._clauses(a, then_when.start())
         return [], self._clauses(a, end)
 
-    def view_depth(self, start: int, pos: int) -> int:
-        depth = 0
-        for ch in self.text[start:pos]:
-            if ch in "([{":
-                depth += 1
-            elif ch in ")]}":
-                depth = max(0, depth - 1)
-        return depth
-
     def _clauses(self, begin: int, end: int) -> list[Condition]:
         r = claim_rules()
         text = self.text
         out: list[Condition] = []
         cuts: list[re.Match[str]] = []
-        for m in _CLAUSE_AND.finditer(text, begin, end):
+        for m in _depth0(_CLAUSE_AND, text, begin, end):
             left = text[cuts[-1].end() if cuts else begin:m.start()].strip(" ,")
             # a cut between two whole clauses, never inside a list of symbols ("R3 and R4 are")
-            if (r.condition.match(left) and r.condition.match(text[m.end():end].strip())
-                    and self.view_depth(begin, m.start()) == 0):
+            if r.condition.match(left) and r.condition.match(text[m.end():end].strip()):
                 cuts.append(m)
         bounds = [begin, *[x for m in cuts for x in (m.start(), m.end())], end]
         for a, b in zip(bounds[::2], bounds[1::2]):
@@ -340,15 +346,18 @@ class _ClaimReader:
             if kept and f[0] < kept[-1][1]:
                 continue
             kept.append(f)
-        stop_list = [(x.start, x) for x in stops]
+        stop_list = sorted(((x.start, x) for x in stops), key=lambda item: item[0])
+        stop_starts = [pos for pos, _x in stop_list]
         self.regions = []
         out: list[tuple[int, Definition]] = []
         shared: list[SharedDefinition] = []
         joint: list[JointDefinition] = []
         for k, (start, begin, kind, m) in enumerate(kept):
             limit = kept[k + 1][0] if k + 1 < len(kept) else len(text)
-            for pos, mention in stop_list:
-                if begin <= pos < limit and not self._value_image(begin, mention):
+            for pos, mention in stop_list[bisect.bisect_left(stop_starts, begin):]:
+                if pos >= limit:
+                    break
+                if not self._value_image(begin, mention):
                     limit = pos
                     break
             k2 = bisect.bisect_left(excluded_starts, begin)
@@ -565,7 +574,7 @@ class _ClaimReader:
                 if any(a <= m.start() < b for a, b in self.regions):
                     continue  # inside a definition: "Het is a heterocyclic group which is a triazolyl, ..."
                 if subject and (m.start() > first_definition
-                                or not r.species_subject.match(text[:m.start()])):
+                                or not r.species_subject.match(text, 0, m.start())):
                     continue
                 found.extend(self._species_at(m))
         found.sort(key=lambda s: s.span)
