@@ -147,6 +147,13 @@ def test_a_nested_qualifier_stays_with_its_alternative_and_a_list_ends_after_its
     assert defs["R2"] == ["carboxy"]
 
 
+def test_unsubstituted_or_substituted_by_is_one_alternative_with_its_list() -> None:
+    claim = claim1("A compound of the formula ##STR98## wherein R6 is hydrogen or phenyl unsubstituted or substituted "
+                   "by fluoro, chloro or methoxy; R8 is methyl.")
+    assert claim.definition_map() == {
+        "R6": ["hydrogen", "phenyl unsubstituted or substituted by fluoro, chloro or methoxy"], "R8": ["methyl"]}
+
+
 @pytest.mark.parametrize(("statement", "ranges"), [
     ("n is 0, 1 or 2", ((0, 2),)),
     ("m is an integer of 1 to 4", ((1, 4),)),

@@ -441,6 +441,7 @@ class _ClaimReader:
         if lead is not None and lead.end() > begin:
             allow_and = bool(r.value_lead_and.search(text, begin, lead.end()))
             begin = lead.end()
+        joined = [(j.start(), j.end()) for j in r.alternative_joiners.finditer(text, begin, end)]
         pieces: list[tuple[int, int]] = []
         cur = begin
         nested = nested_final = outer_final = False
@@ -454,7 +455,7 @@ class _ClaimReader:
                 elif ch in ")]}":
                     from_depth = max(0, from_depth - 1)
             depth, at = from_depth, m.start()
-            if depth:
+            if depth or any(a < m.start() and m.end() < b for a, b in joined):
                 continue
             sep = m.group(0)
             final = bool(r.final_separator.search(sep))
@@ -471,13 +472,13 @@ class _ClaimReader:
                 elif final:
                     nested_final = True
                 continue
+            if r.qualifiers.search(text, cur, m.start()):
+                nested, nested_final = True, final
+                continue
             if outer_final and plain:
                 pieces.append((cur, m.start()))
                 cur = stop = m.start()
                 break
-            if r.qualifiers.search(text, cur, m.start()):
-                nested, nested_final = True, final
-                continue
             pieces.append((cur, m.start()))
             cur = m.end()
             if final:

@@ -93,6 +93,7 @@ class ClaimRules:
     condition_lead: re.Pattern[str]
     alternative_separators: re.Pattern[str]
     final_separator: re.Pattern[str]
+    alternative_joiners: re.Pattern[str]
     qualifiers: re.Pattern[str]
     proviso_opener: re.Pattern[str]
     proviso_when: re.Pattern[str]
@@ -175,6 +176,7 @@ def claim_rules() -> ClaimRules:
         condition_lead=re.compile(d["condition_lead"], _I),
         alternative_separators=re.compile(d["alternative_separators"], _I),
         final_separator=re.compile(d["final_separator"], _I),
+        alternative_joiners=re.compile(d["alternative_joiners"], _I),
         qualifiers=re.compile(d["qualifiers"], _I),
         proviso_opener=re.compile(d["proviso_opener"], _I),
         proviso_when=re.compile(d["proviso_when"], _I),
