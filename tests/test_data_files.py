@@ -13,7 +13,7 @@ from cephkg.chem.structures import StructureError, load_structures
 from cephkg.resources import data_file, load_data, schema, validate
 
 DATA = ["text_rules", "claim_rules", "conventions", "substituents", "salt_forms", "reaction_types", "inference",
-        "inn_names"]
+        "inn_names", "lexicon"]
 
 
 @pytest.mark.parametrize("name", DATA)

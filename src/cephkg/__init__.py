@@ -32,11 +32,16 @@ from .model import (
     Agent,
     Claim,
     CleanText,
+    Condition,
     Definition,
     Formula,
+    JointDefinition,
     Patent,
+    Proviso,
     Repair,
     SaltsClause,
+    SaltType,
+    SharedDefinition,
     SourceDocument,
     Species,
     Step,
@@ -52,17 +57,19 @@ from .store import (
     get_query,
     named_queries,
     parse_file,
+    parse_patents,
     parse_text,
 )
 from .store.export import ExportFormat, export
 from .store.queries import bind_parameters
 
 __all__ = [
-    "Agent", "BuildReport", "CephkgError", "Claim", "CleanText", "DataFileError", "Definition", "Diagnostic",
-    "DiagnosticCode", "ExportFormat", "FileReport", "Formula", "InputError", "KnowledgeStore", "NamedQuery",
-    "Patent", "QueryError", "QueryResult", "ReasoningError", "Repair", "ResolutionError", "SaltsClause",
-    "SourceDocument", "Species", "Step", "StoreError", "build", "export", "get_query", "named_queries",
-    "parse_file", "parse_text", "patent_graph", "run_query",
+    "Agent", "BuildReport", "CephkgError", "Claim", "CleanText", "Condition", "DataFileError", "Definition",
+    "Diagnostic", "DiagnosticCode", "ExportFormat", "FileReport", "Formula", "InputError", "JointDefinition",
+    "KnowledgeStore", "NamedQuery", "Patent", "Proviso", "QueryError", "QueryResult", "ReasoningError", "Repair",
+    "ResolutionError", "SaltType", "SaltsClause", "SharedDefinition", "SourceDocument", "Species", "Step",
+    "StoreError", "build", "export", "get_query", "named_queries", "parse_file", "parse_patents", "parse_text",
+    "patent_graph", "run_query",
 ]
 
 

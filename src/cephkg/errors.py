@@ -169,6 +169,13 @@ class DiagnosticCode(StrEnum):
     NAME_UNRESOLVED = "name-unresolved"
     TERM_UNINTERPRETABLE = "term-uninterpretable"
     PATENT_ID_ESCAPED = "patent-id-escaped"
+    CLAIM_NUMBER_TOO_LARGE = "claim-number-too-large"
+    CLAIM_COUNT_MISMATCH = "claim-count-mismatch"
+    OTHER_LANGUAGE_CLAIMS = "other-language-claims"
+    MACHINE_TRANSLATED = "machine-translated"
+    CUT_CLAIM = "cut-claim"
+    TEXT_REPAIRED = "text-repaired"
+    UNREAD_PROVISO = "unread-proviso"
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,14 @@ from storeput import put_patent
 DEMO = ("What is claimed is:\n"
         "1. A compound of the formula\n\nwherein R^1 is amino or protected amino and R2 is carboxy.\n"
         "2. A compound of claim 1, wherein R1 is amino.\n"
-        "3. A compound of claim 2, which is cefpodoxime.\n")
+        "3. A compound of claim 2, which is cefpodoxime.\n"
+        # claims 4 and 5: the language of real claims (issue 10), each fact of which a shape checks
+        "4. A compound of the formula ##STR1## wherein R, R3 and R4, which may be the same or different, each "
+        "represents hydrogen or methyl, n is 0, 1 or 2, and R5 and R6 together with the carbon atom to which they "
+        "are attached form a cyclopropyl ring, with the proviso that when R3 and R4 are both hydrogen, R is other "
+        "than methyl.\n"
+        "5. A salt of the compound of claim 4 selected from the group consisting of an alkali metal salt and an "
+        "ammonium salt.\n")
 ID = "https://w3id.org/cephkg/id/demo"
 C1, C2, C3 = (claim_iri("demo", n) for n in (1, 2, 3))
 SPAN1 = URIRef(f"{C1}/source-span")
@@ -34,6 +41,13 @@ SPECIES = URIRef(f"{C3}/species/1")
 # (not rdflib's XSD namespace: pytest probes module globals, and that namespace warns at unknown names)
 NON_NEGATIVE_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
 INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")
+C4, C5 = claim_iri("demo", 4), claim_iri("demo", 5)
+RANGE_N = URIRef(f"{C4}/formula/1/definition/n/range/1")
+SHARED = URIRef(f"{C4}/shared-definition/1")
+JOINT = URIRef(f"{C4}/joint-definition/1")
+PROVISO = URIRef(f"{C4}/proviso/1")
+WHEN, THEN = URIRef(f"{PROVISO}/when/1"), URIRef(f"{PROVISO}/then/1")
+SALT_TYPE = URIRef(f"{C5}/salt-type/1")
 COMPOUND = URIRef("https://w3id.org/cephkg/id/compound/TEST")
 INCHIKEY = URIRef(f"{COMPOUND}/inchikey")
 
@@ -183,6 +197,44 @@ CASES: dict[str, tuple[Callable[[Graph], object], list[str]]] = {
     ]),
     "patent-identifier": (lambda g: g.remove((patent_iri("demo"), DCTERMS.identifier, None)), [
         f"demo: patent: a patent has exactly one identifier (dcterms:identifier) (at <{ID}>) [cephsh:PatentShape]",
+    ]),
+    "integer-range-order": (lambda g: g.set((RANGE_N, CEPH.minInclusiveValue, Literal(5))), [
+        f"demo: claim 4: an integer range has exactly one minimum, an integer not above its maximum (at <{RANGE_N}>) "
+        "[cephsh:IntegerRangeShape]",
+    ]),
+    "integer-range-maximum": (lambda g: g.remove((RANGE_N, CEPH.maxInclusiveValue, None)), [
+        f"demo: claim 4: an integer range has exactly one maximum, an integer (at <{RANGE_N}>) [cephsh:IntegerRangeShape]",
+    ]),
+    "shared-definition-variables": (lambda g: (g.remove((SHARED, CEPH.aboutVariable, URIRef(f"{C4}/variable/R3"))),
+                                               g.remove((SHARED, CEPH.aboutVariable, URIRef(f"{C4}/variable/R4")))), [
+        f"demo: claim 4: a shared definition is about at least two variables (at <{SHARED}>) "
+        "[cephsh:SharedDefinitionShape]",
+    ]),
+    "shared-definition-independently": (lambda g: g.remove((SHARED, CEPH.variesIndependently, None)), [
+        f"demo: claim 4: a shared definition says once whether its variables vary independently (at <{SHARED}>) "
+        "[cephsh:SharedDefinitionShape]",
+    ]),
+    "joint-definition-variables": (lambda g: g.remove((JOINT, CEPH.aboutVariable, URIRef(f"{C4}/variable/R6"))), [
+        f"demo: claim 4: a joint definition is about at least two variables (at <{JOINT}>) [cephsh:JointDefinitionShape]",
+    ]),
+    "proviso-text": (lambda g: g.remove((PROVISO, CEPH.text, None)), [
+        f"demo: claim 4: a proviso has exactly one non-empty text (at <{PROVISO}>) [cephsh:ProvisoShape]",
+    ]),
+    "proviso-decidable-with-a-statement": (lambda g: g.set((THEN, CEPH.conditionRelation, Literal("statement"))), [
+        "demo: claim 4: a proviso marked decidable requires something and keeps no condition as text only "
+        f"(at <{PROVISO}>) [cephsh:DecidableProvisoShape]",
+    ]),
+    "condition-relation": (lambda g: g.set((WHEN, CEPH.conditionRelation, Literal("is"))), [
+        f"demo: claim 4: a proviso condition has exactly one relation: in, not-in or statement (at <{WHEN}>) "
+        "[cephsh:ProvisoConditionShape]",
+    ]),
+    "condition-without-values": (lambda g: g.remove((WHEN, CEPH.conditionValue, None)), [
+        "demo: claim 4: a proviso condition not kept as text is about a variable and names values or integer ranges "
+        f"(at <{WHEN}>) [cephsh:ReadConditionShape]",
+    ]),
+    "salt-type": (lambda g: g.remove((SALT_TYPE, CEPH.saltType, None)), [
+        f"demo: claim 5: a salt-type constraint names exactly one salt type (at <{SALT_TYPE}>) "
+        "[cephsh:SaltTypeConstraintShape]",
     ]),
     "patent-claims": (lambda g: g.remove((patent_iri("demo"), CEPH.hasClaim, None)), [
         f"demo: patent: a patent has at least one claim (at <{ID}>) [cephsh:PatentShape]",

@@ -1,29 +1,18 @@
-"""The group-term repairer the reading stage is given: the substituent vocabulary's view of a term.
+"""The group-term repairer the chemistry stage gives the reader: the reading stage's own.
 
-A term the vocabulary can interpret is written in its canonical form; an unknown one is
-repaired only when exactly one listed term is a small OCR distance away
-(:meth:`~cephkg.chem.substituents.Vocabulary.closest`); otherwise it stays as written.
+Group terms are repaired only where OCR damaged them, against the lexicon of known words
+(:mod:`cephkg.reading.terms`); a term is never replaced by the vocabulary's nearest term, so
+``imino`` stays ``imino`` even though ``amino`` is one letter away. Kept as the chemistry
+stage's entry point so callers that built with ``term_repairer()`` keep working.
 """
 
 from __future__ import annotations
 
-from functools import cache
-
-from ..reading import TermRepairer
-from .substituents import Vocabulary
+from ..reading import TermRepairer, lexicon_repairer
 
 __all__ = ["term_repairer"]
 
 
-@cache
 def term_repairer() -> TermRepairer:
-    """One repairer per process: the packaged vocabulary does not change at run time, and
-    loading it costs more than parsing a patent."""
-    vocabulary = Vocabulary.load()
-
-    def repair(term: str) -> str | None:
-        if vocabulary.interpretable(term):
-            return vocabulary.canonical(term)
-        return vocabulary.closest(term)
-
-    return repair
+    """The repairer of group terms: OCR damage only (one per process)."""
+    return lexicon_repairer()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import CephkgError
+from ..reading.formats import FORMATS
 
 if TYPE_CHECKING:
     from ..owl.reason import ReasoningReport
@@ -23,6 +24,11 @@ from .options import EXIT_FAILED, EXIT_OK, EXIT_USAGE, open_store, progress, sto
 from .options import fail as _fail
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "main"]
+
+
+def _format_option(command: Any) -> Any:
+    return click.option("--format", "fmt", type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True,
+                        help="The input format; auto sniffs it from each file's content.")(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,8 +45,13 @@ def main() -> None:
               help="Also run the OWL reasoner (HermiT) on each built patent and store what it infers.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Patents reasoned in parallel (with --reason).")
-def build(paths: tuple[Path, ...], store_dir: Path, quiet: bool, with_reasoning: bool, jobs: int) -> None:
-    """Build the graph from claim files or folders of *.txt files."""
+@_format_option
+def build(paths: tuple[Path, ...], store_dir: Path, quiet: bool, with_reasoning: bool, jobs: int, fmt: str) -> None:
+    """Build the graph from claim files (text, USPTO/EPO/WIPO XML, saved patent pages) or folders of them.
+
+    A folder contributes its *.txt, *.xml, *.html and *.htm files; a USPTO weekly bulk file
+    builds one patent per document, each named by its publication number.
+    """
     from ..store.build import build as run_build
     from ..store.build import claim_files
 
@@ -48,8 +59,8 @@ def build(paths: tuple[Path, ...], store_dir: Path, quiet: bool, with_reasoning:
     if not files:
         _fail("no claim files found in " + ", ".join(map(str, paths)))
     with open_store(store_dir, create=True) as store:
-        with progress(len(files), "building") as advance:  # advances as each file is written
-            result = run_build(files, store, on_file=advance)
+        with progress(len(files), "building") as advance:  # advances as each patent is written
+            result = run_build(files, store, on_file=advance, fmt=None if fmt == "auto" else fmt)
         reasoning: tuple[ReasoningReport, ...] = ()
         if with_reasoning and result.built:
             from ..owl.reason import reason_after_build
@@ -66,7 +77,11 @@ def build(paths: tuple[Path, ...], store_dir: Path, quiet: bool, with_reasoning:
              str(sum(1 for d in r.diagnostics if d.severity == "warning")), "built" if r.built else "FAILED")
             for r in result.files]
     click.echo(_table(("patent", "file", "claims", "triples", "warnings", "status"), rows))
-    click.echo(f"{len(result.built)} of {len(result.files)} files built into {store_dir}")
+    n_files = len({r.path for r in result.files})
+    if n_files == len(result.files):
+        click.echo(f"{len(result.built)} of {len(result.files)} files built into {store_dir}")
+    else:  # a bulk file gave several patents
+        click.echo(f"{len(result.built)} of {len(result.files)} patents built into {store_dir} (from {n_files} files)")
     for r in reasoning:
         state = "consistent" if r.consistent else "INCONSISTENT"
         click.echo(f"reasoned {r.patent_id}: {state}, {r.inferred_triples} inferred triples, {r.seconds:.1f} s")
@@ -80,24 +95,29 @@ def build(paths: tuple[Path, ...], store_dir: Path, quiet: bool, with_reasoning:
 @click.argument("patent")
 @store_option
 @click.option("--json", "as_json", is_flag=True, help="Print the parsed claims as JSON.")
-def claims(patent: str, store_dir: Path, as_json: bool) -> None:
-    """Show the claims of PATENT (a patent id in the store, or a claims file)."""
-    from ..store.build import parse_file
+@_format_option
+def claims(patent: str, store_dir: Path, as_json: bool, fmt: str) -> None:
+    """Show the claims of PATENT (a patent id in the store, or a claims file).
+
+    A file holding several patents (a USPTO weekly bulk file) shows each; with --json it
+    prints a JSON array of one object per patent.
+    """
+    from ..store.build import parse_patents
     from ..store.scopes import patent_record
 
     try:
         if Path(patent).is_file():
-            model = parse_file(patent)
+            models = parse_patents(patent, fmt=None if fmt == "auto" else fmt)
         else:
             with open_store(store_dir) as store:
-                model = patent_record(store, patent).patent
+                models = [patent_record(store, patent).patent]
     except CephkgError as exc:
         _fail(str(exc))
-    data: dict[str, Any] = model.to_dict()
+    data = [model.to_dict() for model in models]
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
         return
-    click.echo(_claim_tree(data))
+    click.echo("\n\n".join(_claim_tree(d) for d in data))
 
 
 def _claim_tree(data: dict[str, Any]) -> str:
@@ -116,9 +136,18 @@ def _claim_tree(data: dict[str, Any]) -> str:
             bits.append("refers to " + ", ".join(map(str, c["refers_to"])))
         if c.get("isomer"):
             bits.append(f"[{c['isomer']}]")
-        defs = "; ".join(f"{k}: {' | '.join(v)}" for k, v in c["definitions"].items())
+        numeric = c.get("numeric", {})
+        defs = "; ".join(f"{k}: " + (" | ".join(v) if v or k not in numeric else
+                                      ", ".join(f"{lo}-{hi}" if lo != hi else str(lo) for lo, hi in numeric[k]))
+                         for k, v in c["definitions"].items())
         if defs:
             bits.append(defs)
+        if c.get("provisos"):
+            bits.append(f"{len(c['provisos'])} proviso{'s' if len(c['provisos']) > 1 else ''}")
+        if c.get("salt_types"):
+            bits.append("salt types: " + ", ".join(t["type"] for t in c["salt_types"]))
+        if c.get("cut"):
+            bits.append("(cut short)")
         for s in c["species"]:
             extra = f" ({s['isomer']})" if s["isomer"] else ""
             salts = f" + {', '.join(s['salt_forms'])}" if s["salt_forms"] else ""
@@ -230,6 +259,7 @@ def _table(columns: tuple[str, ...] | list[str], rows: list[Any]) -> str:
 def _register_commands() -> None:
     """Commands of the later stages live in their own modules."""
     from .chem import add_compound_command, check_command, covers_command
+    from .evaluate import eval_claims_command
     from .owl import reason_command, validate_command
     from .remote import push_command, serve_command
     from .report import report_command
@@ -237,7 +267,8 @@ def _register_commands() -> None:
     from .structures import structures_command
 
     for command in (covers_command, add_compound_command, check_command, route_command, structures_command,
-                    reason_command, validate_command, push_command, serve_command, report_command):
+                    reason_command, validate_command, push_command, serve_command, report_command,
+                    eval_claims_command):
         main.add_command(command)
 
 

@@ -12,15 +12,21 @@ from .claims import (
     Category,
     Citation,
     Claim,
+    Condition,
     Definition,
     Formula,
+    JointDefinition,
     Patent,
+    Proviso,
     Role,
     SaltsClause,
+    SaltType,
+    SharedDefinition,
     Species,
     Step,
 )
-from .text import CleanText, Repair, SourceDocument, Span, span_of
+from .text import ClaimMark, CleanText, Repair, SourceDocument, Span, span_of
 
-__all__ = ["CATEGORIES", "Agent", "Category", "Citation", "Claim", "CleanText", "Definition", "Formula", "Patent",
-           "Repair", "Role", "SaltsClause", "SourceDocument", "Span", "Species", "Step", "span_of"]
+__all__ = ["CATEGORIES", "Agent", "Category", "Citation", "Claim", "ClaimMark", "CleanText", "Condition",
+           "Definition", "Formula", "JointDefinition", "Patent", "Proviso", "Repair", "Role", "SaltType",
+           "SaltsClause", "SharedDefinition", "SourceDocument", "Span", "Species", "Step", "span_of"]

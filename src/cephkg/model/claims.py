@@ -21,11 +21,16 @@ __all__ = [
     "Category",
     "Citation",
     "Claim",
+    "Condition",
     "Definition",
     "Formula",
+    "JointDefinition",
     "Patent",
+    "Proviso",
     "Role",
+    "SaltType",
     "SaltsClause",
+    "SharedDefinition",
     "Species",
     "Step",
 ]
@@ -41,26 +46,168 @@ CATEGORIES: tuple[str, ...] = (
 )
 Category = Literal["compound", "process", "composition", "method_of_treatment", "use", "unclassified"]
 Role = Literal["reactant", "reagent", "catalyst", "solvent", "condition"]
+Quantifier = Literal["all", "any"]
+Relation = Literal["in", "not-in", "statement"]
+IntRanges = tuple[tuple[int, int], ...]
+
+
+def _ranges(value: Any) -> IntRanges:
+    return tuple((int(lo), int(hi)) for lo, hi in value or ())
 
 
 @dataclass(frozen=True, slots=True)
 class Definition:
-    """What one variable stands for, as the claim states it."""
+    """What one variable stands for, as the claim states it.
+
+    ``alternatives`` are the group terms as written (a nested qualifier stays with its
+    alternative: "phenyl(lower)alkanoylamino which may have hydroxy or amino"); an
+    alternative a lost image stands for is its placeholder (``##STR12##``). ``numeric`` is
+    set for an integer variable ("n is 0, 1 or 2" → ``((0, 2),)``; "m is 1 or 3" →
+    ``((1, 1), (3, 3))``), whose ``alternatives`` are then empty.
+    """
 
     variable: str
     alternatives: tuple[str, ...]
     inherited: bool
     text: str
     span: Span
+    numeric: IntRanges = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"variable": self.variable, "alternatives": list(self.alternatives),
-                "inherited": self.inherited, "text": self.text, "span": list(self.span)}
+                "inherited": self.inherited, "text": self.text, "span": list(self.span),
+                "numeric": [list(r) for r in self.numeric]}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Definition:
         return cls(data["variable"], tuple(data["alternatives"]), bool(data["inherited"]), data["text"],
+                   span_of(data["span"]), _ranges(data.get("numeric")))
+
+
+@dataclass(frozen=True, slots=True)
+class SharedDefinition:
+    """One statement that defines several variables alike ("R, R1 and R2, which may be the same
+    or different, each represents hydrogen or C1-4 alkyl").
+
+    Each variable also gets its own :class:`Definition` with the same alternatives;
+    ``independently`` says the statement lets them differ ("which may be the same or
+    different", "independently", "each").
+    """
+
+    variables: tuple[str, ...]
+    alternatives: tuple[str, ...]
+    independently: bool
+    text: str
+    span: Span
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"variables": list(self.variables), "alternatives": list(self.alternatives),
+                "independently": self.independently, "text": self.text, "span": list(self.span)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SharedDefinition:
+        return cls(tuple(data["variables"]), tuple(data["alternatives"]), bool(data["independently"]),
+                   data["text"], span_of(data["span"]))
+
+
+@dataclass(frozen=True, slots=True)
+class JointDefinition:
+    """Variables that together form one group ("R and R1 together with the carbon atom to which
+    they are attached form a cyclopropane ring"); ``with_`` is what they form it with."""
+
+    variables: tuple[str, ...]
+    alternatives: tuple[str, ...]
+    with_: str | None
+    text: str
+    span: Span
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"variables": list(self.variables), "alternatives": list(self.alternatives),
+                "with": self.with_, "text": self.text, "span": list(self.span)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> JointDefinition:
+        return cls(tuple(data["variables"]), tuple(data["alternatives"]), data.get("with"), data["text"],
                    span_of(data["span"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One condition of a proviso, on the substituents at some variables.
+
+    It holds when the substituent at every variable (``quantifier`` ``all``: "both R1 and R2
+    are hydrogen") or at one of them (``any``: "either R1 or R2 is hydrogen") is one of
+    ``values`` (``relation`` ``in``) or is none of them (``not-in``: "R3 is other than
+    methyl"); ``values`` are group terms as written. For an integer variable ``numeric``
+    holds the integers instead ("p is not zero" → ``not-in``, ``((0, 0),)``). A condition the
+    reader could not put in that form is a ``statement``: its ``text`` only, and it cannot be
+    decided.
+    """
+
+    variables: tuple[str, ...]
+    quantifier: Quantifier
+    relation: Relation
+    values: tuple[str, ...]
+    numeric: IntRanges
+    text: str
+    span: Span
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"variables": list(self.variables), "quantifier": self.quantifier, "relation": self.relation,
+                "values": list(self.values), "numeric": [list(r) for r in self.numeric],
+                "text": self.text, "span": list(self.span)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Condition:
+        return cls(tuple(data["variables"]), data["quantifier"], data["relation"], tuple(data["values"]),
+                   _ranges(data.get("numeric")), data["text"], span_of(data["span"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Proviso:
+    """A proviso of a claim, read into conditions.
+
+    Meaning: a compound of the claim's formula is claimed only if, whenever every ``when``
+    condition holds, every ``then`` condition holds too (an empty ``when`` always holds):
+    "with the proviso that when R1 and R2 are both hydrogen, R3 is other than methyl" is
+    ``when`` = (R1, R2 all in {hydrogen}), ``then`` = (R3 not-in {methyl}). ``text`` and
+    ``span`` are the proviso as the claim writes it.
+    """
+
+    text: str
+    span: Span
+    when: tuple[Condition, ...] = ()
+    then: tuple[Condition, ...] = ()
+
+    @property
+    def decidable(self) -> bool:
+        """Whether every condition is in machine form (no ``statement``) and there is a requirement."""
+        return bool(self.then) and all(c.relation != "statement" for c in (*self.when, *self.then))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "span": list(self.span), "when": [c.to_dict() for c in self.when],
+                "then": [c.to_dict() for c in self.then], "decidable": self.decidable}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Proviso:
+        return cls(data["text"], span_of(data["span"]), tuple(Condition.from_dict(c) for c in data["when"]),
+                   tuple(Condition.from_dict(c) for c in data["then"]))
+
+
+@dataclass(frozen=True, slots=True)
+class SaltType:
+    """A type of salt a claim is limited to ("an alkali metal salt"): a salt-form constraint on
+    the compounds it claims, never a named compound."""
+
+    type: str
+    span: Span
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, "span": list(self.span)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SaltType:
+        return cls(data["type"], span_of(data["span"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,10 +363,26 @@ class Claim:
     isomer: str | None = None
     repairs: tuple[Repair, ...] = ()
     citations: tuple[Citation, ...] = ()
+    shared_definitions: tuple[SharedDefinition, ...] = ()
+    joint_definitions: tuple[JointDefinition, ...] = ()
+    provisos: tuple[Proviso, ...] = ()
+    salt_types: tuple[SaltType, ...] = ()
+    cut: bool = False
 
     @property
     def independent(self) -> bool:
         return not self.depends_on
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """The variables the claim itself defines (not those it says keep their meaning), in order."""
+        names = [d.variable for d in self.definitions if not d.inherited]
+        names += [v for j in self.joint_definitions for v in j.variables]
+        return tuple(dict.fromkeys(names))
+
+    def numeric_map(self) -> dict[str, list[list[int]]]:
+        """The claim's integer variables, variable → ranges."""
+        return {d.variable: [list(r) for r in d.numeric] for d in self.definitions if d.numeric}
 
     def unattached_definitions(self) -> tuple[Definition, ...]:
         """The claim's definitions that none of its formulas lists (same span and variable)."""
@@ -250,6 +413,13 @@ class Claim:
             "text": self.text,
             "definition_list": [d.to_dict() for d in self.definitions],
             "citations": [c.to_dict() for c in self.citations],
+            "variables": list(self.variables),
+            "numeric": self.numeric_map(),
+            "shared_definitions": [d.to_dict() for d in self.shared_definitions],
+            "joint_definitions": [d.to_dict() for d in self.joint_definitions],
+            "provisos": [p.to_dict() for p in self.provisos],
+            "salt_types": [t.to_dict() for t in self.salt_types],
+            "cut": self.cut,
         }
 
     @classmethod
@@ -267,6 +437,11 @@ class Claim:
             steps_relation=data["steps_relation"], isomer=data["isomer"],
             repairs=tuple(Repair.from_dict(r) for r in data["repairs"]),
             citations=tuple(Citation.from_dict(c) for c in data.get("citations", ())),
+            shared_definitions=tuple(SharedDefinition.from_dict(d) for d in data.get("shared_definitions", [])),
+            joint_definitions=tuple(JointDefinition.from_dict(d) for d in data.get("joint_definitions", [])),
+            provisos=tuple(Proviso.from_dict(p) for p in data.get("provisos", [])),
+            salt_types=tuple(SaltType.from_dict(t) for t in data.get("salt_types", [])),
+            cut=bool(data.get("cut", False)),
         )
 
 
@@ -292,7 +467,8 @@ class Patent:
         out: dict[str, Any] = {
             "patent": self.patent_id, "source": self.source.path,
             "source_sha256": self.source.sha256, "publication": self.source.publication,
-            "format": self.source.format, "header": self.header,
+            "format": self.source.format, "title": self.source.title, "source_offset": self.source.offset,
+            "header": self.header,
             "claims": [c.to_dict() for c in self.claims],
             "repairs": [r.to_dict() for r in self.repairs],
             "diagnostics": [d.to_dict() for d in self.diagnostics],
@@ -305,7 +481,8 @@ class Patent:
     def from_dict(cls, data: dict[str, Any]) -> Patent:
         """The inverse of :meth:`to_dict` (the source text is empty unless it was included)."""
         source = SourceDocument(data["source"], data["patent"], data.get("source_text", ""),
-                                data["source_sha256"], data.get("publication"), data.get("format", "text"))
+                                data["source_sha256"], data.get("publication"), data.get("format", "text"),
+                                data.get("title"), int(data.get("source_offset", 0)))
         return cls(data["patent"], source, tuple(Claim.from_dict(c) for c in data["claims"]),
                    data.get("header"), tuple(Repair.from_dict(r) for r in data["repairs"]),
                    tuple(Diagnostic.from_dict(d) for d in data["diagnostics"]))

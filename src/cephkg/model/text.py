@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import Diagnostic
 
-__all__ = ["CleanText", "Repair", "SourceDocument", "Span", "span_of"]
+__all__ = ["ClaimMark", "CleanText", "Repair", "SourceDocument", "Span", "span_of"]
 
 Span = tuple[int, int]
 
@@ -28,7 +28,12 @@ class SourceDocument:
 
     ``path`` is the file it came from; ``patent_id`` names the patent in the store;
     ``publication`` is the publication number when the document states one
-    (``US-4559334-A``), else ``None``.
+    (``US-4559334-A``), else ``None``; ``format`` the reader that read it (``text``,
+    ``uspto-xml``, ``epo-xml`` …); ``title`` the title the document states.
+
+    ``text`` is the document as decoded. A file may hold several documents (a USPTO weekly
+    bulk file): then ``text`` is this document's part of the file, which starts at character
+    ``offset`` of the decoded file, and ``sha256`` is the digest of that part's bytes.
     """
 
     path: str
@@ -37,6 +42,8 @@ class SourceDocument:
     sha256: str
     publication: str | None = None
     format: str = "text"
+    title: str | None = None
+    offset: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +65,19 @@ class Repair:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimMark:
+    """A claim a structured format delimits itself (an XML ``<claim num=…>``).
+
+    ``span`` is the claim element's span in the original text; ``cites`` the claim numbers
+    its ``claim-ref`` elements point at.
+    """
+
+    number: int
+    span: Span
+    cites: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class CleanText:
     """Repaired text with, for every character, the original span it came from."""
 
@@ -67,6 +87,7 @@ class CleanText:
     ends: tuple[int, ...]
     repairs: tuple[Repair, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
+    marks: tuple[ClaimMark, ...] = ()
 
     def original_span(self, start: int, end: int) -> Span:
         """Map a clean-text slice ``[start, end)`` to the original text."""

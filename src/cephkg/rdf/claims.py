@@ -1,4 +1,4 @@
-"""The claims of a patent as triples: patent, claims, formulas, definitions, species, steps.
+"""The claims of a patent as triples: patent, claims, formulas, definitions, provisos, species, steps.
 
 Instance IRIs come from :mod:`cephkg.rdf.iris` and are deterministic, so building the same
 input twice gives the same triples. Every fact links to the span of the source text it
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ..model import Claim, Definition, Formula, Patent, Repair, Span, Species, Step
+from ..model import Claim, Condition, Definition, Formula, Patent, Repair, Span, Species, Step
 from . import iris
 from .terms import Triples
 from .vocab import CEPH, DCTERMS, EPO, OA, PROV, RDF, RDFS, XSD
@@ -42,6 +42,7 @@ class _Emitter:
         self.out = out
         self.source = iris.source(patent.patent_id)
         self.repair_iris: dict[Repair, ox.NamedNode] = {}
+        self.definition_iris: dict[tuple[int, Span, str], ox.NamedNode] = {}
 
     def span(self, fact: ox.NamedNode, span: Span) -> None:
         """``fact prov:wasDerivedFrom`` the selected characters of the source file.
@@ -91,6 +92,11 @@ class _Emitter:
         add(self.source, RDF.type, CEPH.SourceDocument)
         add(self.source, DCTERMS.source, p.source.path)
         add(self.source, CEPH.sha256, p.source.sha256)
+        add(self.source, CEPH.sourceFormat, p.source.format)
+        if p.source.offset:
+            add(self.source, CEPH.sourceOffset, p.source.offset)
+        if p.source.title:
+            add(patent, DCTERMS.title, p.source.title)
         self.repair_iris = {r: iris.repair(patent, i) for i, r in enumerate(p.repairs, 1)}
         extra = 0
         for claim in p.claims:
@@ -143,6 +149,88 @@ class _Emitter:
             self.species(claim, c, species)
         for step in claim.steps:
             self.step(claim, c, step)
+        self.language(claim, c)
+
+    def language(self, claim: Claim, c: ox.NamedNode) -> None:
+        """What real claim language adds: shared and joint definitions, provisos, salt types, a cut claim."""
+        add = self.out.add
+        if claim.cut:
+            add(c, CEPH.cutShort, True)
+        for k, shared in enumerate(claim.shared_definitions, 1):
+            s = iris.shared_definition(self.pid, claim.number, k)
+            add(c, CEPH.hasSharedDefinition, s)
+            add(s, RDF.type, CEPH.SharedDefinition)
+            add(s, CEPH.text, shared.text)
+            add(s, CEPH.variesIndependently, shared.independently)
+            self.span(s, shared.span)
+            for name in shared.variables:
+                add(s, CEPH.aboutVariable, self.variable(claim, name))
+                for d in claim.definitions:
+                    if d.variable == name and d.span == shared.span:
+                        add(s, CEPH.givesDefinition, self.definition_iris.get((claim.number, d.span, name),
+                                                                             iris.definition(self.pid, claim.number, name)))
+        for k, joint in enumerate(claim.joint_definitions, 1):
+            j = iris.joint_definition(self.pid, claim.number, k)
+            add(c, CEPH.hasJointDefinition, j)
+            add(j, RDF.type, CEPH.JointDefinition)
+            add(j, CEPH.text, joint.text)
+            add(j, CEPH.formedWith, joint.with_)
+            self.span(j, joint.span)
+            for name in joint.variables:
+                add(j, CEPH.aboutVariable, self.variable(claim, name))
+            for term in joint.alternatives:
+                add(j, CEPH.formsGroup, term)
+        for k, proviso in enumerate(claim.provisos, 1):
+            pr = iris.proviso(self.pid, claim.number, k)
+            add(c, CEPH.hasProviso, pr)
+            add(pr, RDF.type, CEPH.Proviso)
+            add(pr, CEPH.text, proviso.text)
+            add(pr, CEPH.decidable, proviso.decidable)
+            self.span(pr, proviso.span)
+            for part, prop, conditions in (("when", CEPH.hasWhenCondition, proviso.when),
+                                           ("then", CEPH.hasThenCondition, proviso.then)):
+                for i, condition in enumerate(conditions, 1):
+                    node = iris.proviso_condition(pr, part, i)
+                    add(pr, prop, node)
+                    self.condition(claim, node, i, condition)
+        for k, salt in enumerate(claim.salt_types, 1):
+            t = iris.salt_type(self.pid, claim.number, k)
+            add(c, CEPH.hasSaltTypeConstraint, t)
+            add(t, RDF.type, CEPH.SaltTypeConstraint)
+            add(t, CEPH.saltType, salt.type)
+            add(t, RDFS.label, f"{salt.type} salt")
+            self.span(t, salt.span)
+
+    def condition(self, claim: Claim, node: ox.NamedNode, index: int, condition: Condition) -> None:
+        add = self.out.add
+        add(node, RDF.type, CEPH.ProvisoCondition)
+        add(node, CEPH.conditionIndex, index)
+        add(node, CEPH.conditionQuantifier, condition.quantifier)
+        add(node, CEPH.conditionRelation, condition.relation)
+        add(node, CEPH.text, condition.text)
+        self.span(node, condition.span)
+        for name in condition.variables:
+            add(node, CEPH.aboutVariable, self.variable(claim, name))
+        for value in condition.values:
+            add(node, CEPH.conditionValue, value)
+        self.ranges(node, condition.numeric)
+
+    def ranges(self, owner: ox.NamedNode, ranges: tuple[tuple[int, int], ...]) -> None:
+        add = self.out.add
+        for i, (lo, hi) in enumerate(ranges, 1):
+            r = iris.integer_range(owner, i)
+            add(owner, CEPH.hasIntegerRange, r)
+            add(r, RDF.type, CEPH.IntegerRange)
+            add(r, CEPH.minInclusiveValue, lo)
+            add(r, CEPH.maxInclusiveValue, hi)
+            add(r, RDFS.label, f"{lo} to {hi}" if lo != hi else str(lo))
+
+    def variable(self, claim: Claim, name: str) -> ox.NamedNode:
+        variable = iris.variable(self.pid, claim.number, name)
+        self.out.add(variable, RDF.type, CEPH.Variable)
+        self.out.add(variable, CEPH.variableName, name)
+        self.out.add(variable, RDFS.label, name)
+        return variable
 
     def formula(self, claim: Claim, c: ox.NamedNode, formula: Formula,
                 owners: dict[tuple[Span, str], ox.NamedNode]) -> None:
@@ -182,6 +270,8 @@ class _Emitter:
             add(alt, RDF.type, CEPH.Alternative)
             add(alt, CEPH.alternativeIndex, i)
             add(alt, CEPH.groupTerm, term)
+        self.ranges(iri, d.numeric)
+        self.definition_iris.setdefault((claim.number, d.span, d.variable), iri)
         return iri
 
     def species(self, claim: Claim, c: ox.NamedNode, species: Species) -> None:

@@ -144,6 +144,32 @@ def agent(step_iri: NamedNode, index: int) -> NamedNode:
     return NamedNode(f"{step_iri.value}/agent/{index}")
 
 
+def integer_range(owner: NamedNode, index: int) -> NamedNode:
+    """The ``index``-th integer range of a definition or a proviso condition."""
+    return NamedNode(f"{owner.value}/range/{index}")
+
+
+def shared_definition(patent_id: str, number: int, index: int) -> NamedNode:
+    return NamedNode(f"{claim(patent_id, number).value}/shared-definition/{index}")
+
+
+def joint_definition(patent_id: str, number: int, index: int) -> NamedNode:
+    return NamedNode(f"{claim(patent_id, number).value}/joint-definition/{index}")
+
+
+def proviso(patent_id: str, number: int, index: int) -> NamedNode:
+    return NamedNode(f"{claim(patent_id, number).value}/proviso/{index}")
+
+
+def proviso_condition(proviso_iri: NamedNode, part: str, index: int) -> NamedNode:
+    """A proviso's ``index``-th condition of ``part`` (``when`` or ``then``)."""
+    return NamedNode(f"{proviso_iri.value}/{segment(part)}/{index}")
+
+
+def salt_type(patent_id: str, number: int, index: int) -> NamedNode:
+    return NamedNode(f"{claim(patent_id, number).value}/salt-type/{index}")
+
+
 def repair(owner: NamedNode, index: int) -> NamedNode:
     return NamedNode(f"{owner.value}/repair/{index}")
 

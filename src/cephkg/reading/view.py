@@ -14,8 +14,6 @@ from ..model import CleanText, Span
 __all__ = ["ClaimView", "depth_at", "first_at_depth0", "split_top"]
 
 
-
-
 @dataclass(slots=True)
 class ClaimView:
     clean: CleanText
@@ -61,8 +59,8 @@ class ClaimView:
         return k >= len(text) or text[k] == "\n"
 
 
-def depth_at(text: str, start: int, pos: int) -> int:
-    depth = 0
+def _advance(text: str, start: int, pos: int, depth: int) -> int:
+    """The bracket depth at ``pos`` given ``depth`` at ``start`` (a closing bracket never goes below 0)."""
     for ch in text[start:pos]:
         if ch in "([{":
             depth += 1
@@ -71,21 +69,32 @@ def depth_at(text: str, start: int, pos: int) -> int:
     return depth
 
 
+def depth_at(text: str, start: int, pos: int) -> int:
+    """The bracket depth at ``pos``, counting from ``start`` (depth 0 there)."""
+    return _advance(text, start, pos, 0)
+
+
 def first_at_depth0(regex: re.Pattern[str], text: str, start: int, stop: int | None = None) -> re.Match[str] | None:
+    """The first match of ``regex`` in ``text[start:stop]`` outside brackets opened after ``start``.
+
+    One pass over the text: the depth is carried from match to match, never recounted.
+    """
+    depth, at = 0, start
     for m in regex.finditer(text, start, len(text) if stop is None else stop):
-        if depth_at(text, start, m.start()) == 0:
+        depth, at = _advance(text, at, m.start(), depth), m.start()
+        if depth == 0:
             return m
     return None
 
 
 def split_top(text: str, separators: re.Pattern[str]) -> list[tuple[int, int]]:
-    """Split at separators outside brackets; returns (start, end) pieces."""
+    """Split at separators outside brackets; returns (start, end) pieces (one pass over the text)."""
     pieces, start = [], 0
+    depth, at = 0, 0
     for m in separators.finditer(text):
-        if depth_at(text, 0, m.start()) == 0:
+        depth, at = _advance(text, at, m.start(), depth), m.start()
+        if depth == 0:
             pieces.append((start, m.start()))
             start = m.end()
     pieces.append((start, len(text)))
     return pieces
-
-

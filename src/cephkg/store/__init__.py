@@ -9,9 +9,10 @@ read-only endpoint.
 
 from __future__ import annotations
 
-from .build import BuildReport, FileReport, build, claim_files, parse_file, parse_text
+from .build import BuildReport, FileReport, build, claim_files, parse_file, parse_patents, parse_text
 from .local import DEFAULT_STORE, KnowledgeStore, QueryResult
 from .queries import NamedQuery, bind_parameters, get_query, named_queries
 
 __all__ = ["DEFAULT_STORE", "BuildReport", "FileReport", "KnowledgeStore", "NamedQuery", "QueryResult",
-           "bind_parameters", "build", "claim_files", "get_query", "named_queries", "parse_file", "parse_text"]
+           "bind_parameters", "build", "claim_files", "get_query", "named_queries", "parse_file", "parse_patents",
+           "parse_text"]

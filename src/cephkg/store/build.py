@@ -25,36 +25,45 @@ from ..chem.structures import (
     sidecar_path,
 )
 from ..chem.terms import term_repairer
-from ..errors import CephkgError, Diagnostic, InputError
+from ..errors import CephkgError, Diagnostic
 from ..model import Patent
 from ..rdf import chemistry_triples, claims_graph_triples, iris
-from ..reading import read_file, read_text
+from ..reading import read_file, read_patents, read_text
 from .local import KnowledgeStore
 from .records import PatentRecord, SpeciesStructure
 from .scopes import opsin_cache, refresh_registered
 
-__all__ = ["BuildReport", "FileReport", "build", "claim_files", "parse_file", "parse_text"]
+__all__ = ["CLAIM_FILE_SUFFIXES", "BuildReport", "FileReport", "build", "claim_files", "parse_file", "parse_patents",
+           "parse_text"]
 
+#: The files of a folder that ``build`` reads (claims text, patent-office XML, saved pages).
+CLAIM_FILE_SUFFIXES = (".txt", ".xml", ".html", ".htm")
 _SKIP_SUFFIXES = (".structures.toml",)
 
 
-def parse_text(text: str, patent_id: str, path: str = "<text>") -> Patent:
+def parse_text(text: str, patent_id: str, path: str = "<text>", fmt: str | None = None) -> Patent:
     """Parse claim text given as a string (raises :class:`InputError` if it has no claims)."""
-    return read_text(text, patent_id, path, term_repairer())
+    return read_text(text, patent_id, path, term_repairer(), fmt)
 
 
-def parse_file(path: str | Path, patent_id: str | None = None) -> Patent:
-    """Read, repair and parse one claims file (group terms repaired against the vocabulary)."""
-    return read_file(path, patent_id, term_repairer())
+def parse_file(path: str | Path, patent_id: str | None = None, fmt: str | None = None) -> Patent:
+    """Read, repair and parse a file holding one patent (its format sniffed, or named by ``fmt``)."""
+    return read_file(path, patent_id, term_repairer(), fmt)
+
+
+def parse_patents(path: str | Path, patent_id: str | None = None, fmt: str | None = None) -> list[Patent]:
+    """Every patent of one file: one, or many for a USPTO weekly bulk file (ids = publication numbers)."""
+    return read_patents(path, patent_id, term_repairer(), fmt)
 
 
 def claim_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, and the ``*.txt`` files of folders named, in a stable order."""
+    """Files named, and the claim files of folders named (``*.txt``, ``*.xml``, ``*.html``, ``*.htm``,
+    never a structure sidecar), in a stable order."""
     found: list[Path] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found.extend(sorted(x for x in p.rglob("*.txt") if x.is_file()))
+            found.extend(sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in CLAIM_FILE_SUFFIXES))
         else:
             found.append(p)
     return [p for p in dict.fromkeys(found) if not p.name.endswith(_SKIP_SUFFIXES)]
@@ -96,12 +105,15 @@ class _Parsed:
     structures: StructureFile | None
 
 
-def _read(path: Path, patent_id: str | None) -> _Parsed:
-    patent = parse_file(path, patent_id)
+def _read(path: Path, patent_id: str | None, fmt: str | None) -> list[_Parsed]:
+    """The patents of one file; a structure sidecar belongs to a file that holds one patent."""
+    patents = parse_patents(path, patent_id, fmt)
     side = sidecar_path(path)
-    data = read_sidecar(side) if side.is_file() else None
-    structures = parse_structures(data, str(side), patent) if data is not None else None
-    return _Parsed(0, path, patent, data, structures)
+    if len(patents) != 1 or not side.is_file():
+        return [_Parsed(0, path, patent, None, None) for patent in patents]
+    data = read_sidecar(side)
+    structures = parse_structures(data, str(side), patents[0])
+    return [_Parsed(0, path, patents[0], data, structures)]
 
 
 def _record(parsed: _Parsed, species: Sequence[SpeciesResolution],
@@ -114,8 +126,13 @@ def _record(parsed: _Parsed, species: Sequence[SpeciesResolution],
 
 def build(paths: Sequence[str | Path], store: KnowledgeStore, *,
           patent_ids: dict[str, str] | None = None,
-          on_file: Callable[[FileReport], None] | None = None) -> BuildReport:
+          on_file: Callable[[FileReport], None] | None = None,
+          fmt: str | None = None) -> BuildReport:
     """Build every file into the store; one file's failure never stops the others.
+
+    A file may hold several patents (a USPTO weekly bulk file): each is built as a patent of
+    its own, named by its publication number, and reported on its own. ``fmt`` names the
+    input format (``None``: sniffed from each file's content).
 
     Files are parsed first; then every species name of the build is resolved in one OPSIN
     batch (cached in ``<store>/opsin-cache.json``); then each patent's coverage links are
@@ -133,19 +150,28 @@ def build(paths: Sequence[str | Path], store: KnowledgeStore, *,
 
     parsed: list[_Parsed] = []
     seen: dict[str, str] = {}
-    for i, path in enumerate(claim_files(paths)):
+    order = 0
+    for path in claim_files(paths):
         pid = (patent_ids or {}).get(str(path))
         try:
-            item = _read(path, pid)
-            if item.patent.patent_id in seen:
-                raise InputError(f"{path}: patent id {item.patent.patent_id!r} is already used by "
-                                 f"{seen[item.patent.patent_id]}")
-            seen[item.patent.patent_id] = str(path)
-            parsed.append(_Parsed(i, path, item.patent, item.sidecar, item.structures))
+            items = _read(path, pid, fmt)
         except CephkgError as exc:
-            report(i, FileReport(str(path), pid, 0, 0, (), str(exc)))
+            report(order, FileReport(str(path), pid, 0, 0, (), str(exc)))
+            order += 1
+            continue
         except Exception as exc:
-            report(i, FileReport(str(path), pid, 0, 0, (), f"{path}: internal error: {exc!r}"))
+            report(order, FileReport(str(path), pid, 0, 0, (), f"{path}: internal error: {exc!r}"))
+            order += 1
+            continue
+        for item in items:
+            patent_id = item.patent.patent_id
+            if patent_id in seen:
+                report(order, FileReport(str(path), patent_id, 0, 0, (),
+                                         f"{path}: patent id {patent_id!r} is already used by {seen[patent_id]}"))
+            else:
+                seen[patent_id] = str(path)
+                parsed.append(_Parsed(order, path, item.patent, item.sidecar, item.structures))
+            order += 1
     named = resolve_named_groups([p.patent for p in parsed], opsin_cache(store))
     resolutions = resolve_species([p.patent for p in parsed], opsin_cache(store), named)
     descriptions = resolve_descriptions([p.patent for p in parsed], opsin_cache(store))

@@ -239,12 +239,19 @@ def _safe(url: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class GraphPayload:
-    """One named graph, serialised as N-Triples."""
+    """One named graph, serialised as N-Triples.
+
+    ``parts`` splits the graph for a SPARQL Update: the triples without blank nodes in large
+    ``INSERT DATA`` parts, the triples with blank nodes grouped by the blank nodes they share
+    (a group is never split, so each keeps its blank nodes) in small ``INSERT … WHERE {}``
+    parts; empty for a payload built by hand, which is then sent as one part.
+    """
 
     graph: str
     ntriples: bytes
     triples: int
     blank_nodes: bool = False
+    parts: tuple[tuple[bytes, bool], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,11 +273,52 @@ class PushReport:
         return sum(g.triples for g in self.pushed)
 
 
+# Triples per part of an update: Virtuoso compiles each operation to SQL and refuses one whose
+# SQL passes 10,000 lines, which an "INSERT … WHERE {}" template of a few hundred triples does.
+_GROUND_PART = 5000
+_BLANK_PART = 150
+
+
+def _parts(items: list[ox.Triple]) -> tuple[tuple[bytes, bool], ...]:
+    """The triples of a graph in parts for ``_replace_update`` (see :class:`GraphPayload`)."""
+    ground = [t for t in items if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)]
+    blank = [t for t in items if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)]
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for t in blank:
+        nodes = [n.value for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)]
+        for n in nodes[1:]:
+            parent[find(n)] = find(nodes[0])
+    groups: dict[str, list[ox.Triple]] = {}
+    for t in blank:
+        node = t.subject if isinstance(t.subject, ox.BlankNode) else t.object
+        if isinstance(node, ox.BlankNode):
+            groups.setdefault(find(node.value), []).append(t)
+    out: list[tuple[bytes, bool]] = []
+    for k in range(0, len(ground), _GROUND_PART):
+        out.append((ox.serialize(ground[k:k + _GROUND_PART], format=ox.RdfFormat.N_TRIPLES) or b"", False))
+    part: list[ox.Triple] = []
+    for group in groups.values():
+        if part and len(part) + len(group) > _BLANK_PART:
+            out.append((ox.serialize(part, format=ox.RdfFormat.N_TRIPLES) or b"", True))
+            part = []
+        part.extend(group)
+    if part:
+        out.append((ox.serialize(part, format=ox.RdfFormat.N_TRIPLES) or b"", True))
+    return tuple(out)
+
+
 def _payload(graph: str, triples: Iterable[ox.Triple]) -> GraphPayload:
     items = list(triples)
     data = ox.serialize(items, format=ox.RdfFormat.N_TRIPLES) or b""
     blank = any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in items)
-    return GraphPayload(graph, data, len(items), blank)
+    return GraphPayload(graph, data, len(items), blank, _parts(items))
 
 
 def _ontology_payload() -> GraphPayload:
@@ -290,67 +338,19 @@ def _replace_update(graph: GraphPayload) -> bytes:
     """One SPARQL Update request replacing the graph: SPARQL 1.1 stores run it as one transaction.
 
     ``INSERT DATA`` normally; ``INSERT {…} WHERE {}`` (same effect: the template is
-    instantiated once) when the graph has blank nodes, which Virtuoso refuses in ``INSERT DATA``.
+    instantiated once) for triples with blank nodes, which Virtuoso refuses in ``INSERT DATA``.
+    A large graph is inserted in several operations of the same request (``GraphPayload.parts``).
     """
     g = graph.graph
-    if not graph.blank_nodes:
-        head, tail = f"INSERT DATA {{ GRAPH <{g}> {{\n", "\n} }\n"
-        return f"DROP SILENT GRAPH <{g}> ;\n{head}".encode() + graph.ntriples + tail.encode()
-    # Virtuoso compiles an INSERT template to SQL of bounded length: send the graph as several
-    # operations of one request (still one transaction), never splitting the triples that
-    # share a blank node (a blank node is fresh in each operation).
-    parts = [f"DROP SILENT GRAPH <{g}>".encode()]
-    for chunk, blank in _chunks(graph.ntriples):
-        head = f"INSERT {{ GRAPH <{g}> {{\n" if blank else f"INSERT DATA {{ GRAPH <{g}> {{\n"
-        tail = "\n} } WHERE {}" if blank else "\n} }"
-        parts.append(head.encode() + chunk + tail.encode())
-    return b" ;\n".join(parts) + b"\n"
-
-
-#: lines (triples) per operation when a graph is sent in several
-_CHUNK_LINES = 400
-
-
-def _chunks(ntriples: bytes) -> list[tuple[bytes, bool]]:
-    """N-Triples lines grouped into operations: (lines, has blank nodes); triples linked by a
-    blank node stay in one operation."""
-    lines = [line for line in ntriples.split(b"\n") if line.strip()]
-    parent: dict[bytes, bytes] = {}
-
-    def find(x: bytes) -> bytes:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def blanks(line: bytes) -> list[bytes]:
-        subject, _, rest = line.partition(b" ")
-        _, _, obj = rest.partition(b" ")
-        return [t.split(b" ")[0] for t in (subject, obj) if t.startswith(b"_:")]
-
-    for line in lines:
-        found = blanks(line)
-        for other in found[1:]:
-            parent[find(other)] = find(found[0])
-    groups: dict[bytes, list[bytes]] = {}
-    plain: list[bytes] = []
-    for line in lines:
-        found = blanks(line)
-        if found:
-            groups.setdefault(find(found[0]), []).append(line)
+    parts = graph.parts or ((graph.ntriples, graph.blank_nodes),)
+    body = [f"DROP SILENT GRAPH <{g}>".encode()]
+    for ntriples, blank in parts:
+        if blank:
+            head, tail = f"INSERT {{ GRAPH <{g}> {{\n", "\n} } WHERE {}"
         else:
-            plain.append(line)
-    out: list[tuple[bytes, bool]] = [(b"\n".join(plain[i:i + _CHUNK_LINES]), False)
-                                     for i in range(0, len(plain), _CHUNK_LINES)]
-    batch: list[bytes] = []
-    for group in groups.values():
-        if batch and len(batch) + len(group) > _CHUNK_LINES:
-            out.append((b"\n".join(batch), True))
-            batch = []
-        batch.extend(group)
-    if batch:
-        out.append((b"\n".join(batch), True))
-    return out
+            head, tail = f"INSERT DATA {{ GRAPH <{g}> {{\n", "\n} }"
+        body.append(head.encode() + ntriples + tail.encode())
+    return b" ;\n".join(body) + b"\n"
 
 
 def _push_one(http: _Http, endpoints: Endpoints, graph: GraphPayload, protocol: Protocol) -> int:
