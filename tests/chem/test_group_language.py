@@ -125,8 +125,10 @@ def test_one_definition_shared_by_several_variables_is_checked_per_variable() ->
     """US4602012 claim 1 states one definition for R, R1 and R2 ("each represents ... independently");
     the reading stage (issue 10) gives each variable that definition, as the analyst's truth does."""
     patent = parse_text(SHARED, "s", "<s>")
+    # the claim's own spelling is kept; the vocabulary reads it as the C1-C4 range
     assert [(d.variable, d.alternatives) for d in patent.claim(1).definitions] == [
-        ("R", ("c1-c4 alkyl",)), ("R1", ("c1-c4 alkyl",)), ("R2", ("c1-c4 alkyl",))]
+        ("R", ("C1-4 alkyl",)), ("R1", ("C1-4 alkyl",)), ("R2", ("C1-4 alkyl",))]
+    assert Vocabulary.load().canonical("C1-4 alkyl") == "c1-c4 alkyl"
     structures = parse_structures({"structure": [{"claim": 1, "formula": 1, "smiles": "[*:1]OC(=O)C([*:2])([*:3])N",
                                                   "variables": {"1": "R", "2": "R1", "3": "R2"}}]}, "<s>", patent)
     scope = PatentScope(patent, structures, {})

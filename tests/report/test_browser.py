@@ -29,13 +29,16 @@ from test_report import REAL_IDS, hostile_patent
 from cephkg.chem.coverage import covers
 from cephkg.report import ReportServer, ReportSite, StoredPatent, WebOptions, coverage_page, render_coverage, write_reports
 from cephkg.report.render import write_text
-from conftest import POM_ESTER
+from conftest import POM_ESTER, REAL
 from seeds import ID_000, ID_002, ROOT
 from servers import oxigraph_or_skip
 
 pytestmark = pytest.mark.browser
 
 IMAGES = ROOT / "docs" / "images"
+
+#: both examples and every real claim set
+PATENTS = 2 + len(list(REAL.glob("*.txt")))
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +178,7 @@ def test_the_served_pages_beside_the_sparql_endpoint(driver: Any, report_store_d
         with ReportServer(site) as web:
             open_clean(driver, web.url + "/")
             rows = driver.find_elements("css selector", "tr[data-patent]")
-            assert len(rows) == 10
+            assert len(rows) == PATENTS
             assert driver.find_element("id", "sparql-link").get_attribute("href") == sparql.query_url
             box = driver.find_element("id", "compound")
             box.send_keys(POM_ESTER)

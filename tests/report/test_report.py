@@ -54,7 +54,9 @@ def test_the_report_of_002_has_every_claim_structure_and_species(stored: dict[st
     pom = next(s for s in report.species if s.claim == 13)
     assert (pom.inchikey, pom.covered_by) == ("DRACJONKQLQDIZ-MYKKPKGFSA-N", (1, 2, 4, 11, 13))
     assert [n for n, _rel in pom.other_links] == [20, 21, 22, 23]
-    assert report.notes == ()
+    # the two OCR repairs that change letters of a name or a group term are warned about
+    assert [(n.severity, n.code, n.claim) for n in report.notes] == [
+        ("warning", "text-repaired", 12), ("warning", "text-repaired", 18)]
     html = parse(render_report(report))
     ids = html.ids()
     assert {f"claim-{n}" for n in range(1, 24)} <= ids
@@ -118,8 +120,10 @@ def test_a_real_claim_set_reports_every_claim_and_species(stored: dict[str, Stor
 
 def test_the_diagnostics_say_what_could_not_be_read_or_decided(stored: dict[str, StoredPatent]) -> None:
     report = patent_report(stored["US3953440"])
+    # claim 1 is a Jepson process claim; claims 2, 3, 4 and 6 are stubs cut off in the source
     assert [(n.severity, n.code, n.claim) for n in report.notes] == [
-        ("warning", "unclassified-claim", 1), ("warning", "claim-number-gap", 6), ("check", "resolution", 1)]
+        ("warning", "cut-claim", 2), ("warning", "cut-claim", 3), ("warning", "cut-claim", 4),
+        ("warning", "claim-number-gap", 6), ("warning", "cut-claim", 6)]
     html = render_report(report)
     assert "claim 6 follows claim 4; no claim 5" in html
 

@@ -16,9 +16,12 @@ from pathlib import Path
 import pytest
 
 from cephkg.report import ReportServer, ReportSite, WebOptions
-from conftest import POM_ESTER
+from conftest import POM_ESTER, REAL
 from seeds import ID_000, ID_002
 from servers import free_port, oxigraph_or_skip, wait_for_port
+
+#: both examples and every real claim set
+PATENTS = 2 + len(list(REAL.glob("*.txt")))
 
 
 def get(url: str, method: str = "GET", body: bytes | None = None) -> tuple[int, dict[str, str], str]:
@@ -44,7 +47,7 @@ def test_the_home_page_lists_the_patents_with_the_compound_box_and_the_endpoint(
     assert headers["Content-Type"] == "text/html; charset=utf-8"
     assert "default-src 'none'" in headers["Content-Security-Policy"]
     assert f'<a href="/patent/{ID_002}">{ID_002}</a>' in html
-    assert html.count("<tr data-patent=") == 10
+    assert html.count("<tr data-patent=") == PATENTS
     assert '<form class="compound" method="get" action="/covers" id="compound-form">' in html
     assert '<a href="http://127.0.0.1:9/query" id="sparql-link">' in html
 

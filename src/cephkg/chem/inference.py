@@ -299,7 +299,9 @@ def _site_candidates(work: _Work, ref: Target, var: str, alternatives: Sequence[
     vocabulary = work.scope.vocabulary
     mol, parent = ref.explicit, ref.parent
     n_heavy = parent.GetNumAtoms()
-    all_terms = [t for _, alts in alternatives for t in alts]
+    # an alternative cephkg cannot interpret (a lost image, "##STR12##") says nothing of the
+    # variable's kind: the interpretable ones decide whether it is a ring atom or a substituent
+    all_terms = [t for _, alts in alternatives for t in alts if vocabulary.interpretable(t)]
     out: list[_Site] = []
     ring_terms = [t for t in all_terms if vocabulary.is_ring_atom(t)]
     if ring_terms and len(ring_terms) == len(all_terms):
