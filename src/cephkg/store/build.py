@@ -3,18 +3,29 @@
 A file that cannot be read is reported and skipped; the other files are built. Each patent
 reaches the store in one atomic write (its graphs and its record together), and is
 reported through ``on_file`` as soon as it is written.
+
+Each build is recorded as a ``prov:Activity`` in the builds graph (when it started and
+ended, the versions of cephkg, Python, RDKit, OPSIN and pyoxigraph, the SHA-256 of every
+rule and vocabulary file), and every patent graph it writes is ``prov:wasGeneratedBy``
+it (:mod:`cephkg.rdf.provenance`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import pyoxigraph as ox
+import rdkit
 
 from ..chem.chemistry import patent_chemistry
 from ..chem.compounds import SpeciesResolution, resolve_species
 from ..chem.coverage import PatentScope, species_targets
+from ..chem.names import opsin_version
 from ..chem.reactions import routes
 from ..chem.structures import (
     StructureFile,
@@ -25,7 +36,8 @@ from ..chem.structures import (
 from ..chem.terms import term_repairer
 from ..errors import CephkgError, Diagnostic, InputError
 from ..model import Patent
-from ..rdf import chemistry_triples, claims_graph_triples, iris
+from ..rdf import chemistry_triples, claims_graph_triples, iris, structure_triples
+from ..rdf.provenance import BuildInfo, build_info, build_triples, ended_triples
 from ..reading import read_file, read_text
 from .local import KnowledgeStore
 from .records import PatentRecord, SpeciesStructure
@@ -92,6 +104,7 @@ class _Parsed:
     patent: Patent
     sidecar: dict[str, Any] | None
     structures: StructureFile | None
+    sidecar_sha256: str | None = None
 
 
 def _read(path: Path, patent_id: str | None) -> _Parsed:
@@ -99,7 +112,21 @@ def _read(path: Path, patent_id: str | None) -> _Parsed:
     side = sidecar_path(path)
     data = read_sidecar(side) if side.is_file() else None
     structures = parse_structures(data, str(side), patent) if data is not None else None
-    return _Parsed(0, path, patent, data, structures)
+    sha256 = hashlib.sha256(side.read_bytes()).hexdigest() if data is not None else None
+    return _Parsed(0, path, patent, data, structures, sha256)
+
+
+def _now() -> datetime:
+    """The time a build starts and ends (UTC); tests replace it to build "on another day"."""
+    return datetime.now(UTC)
+
+
+def _start_build(store: KnowledgeStore) -> BuildInfo:
+    """Record a new build activity in the builds graph, with what it runs on."""
+    info = build_info(_now(), (("RDKit", rdkit.__version__), ("OPSIN", opsin_version()),
+                               ("pyoxigraph", ox.__version__)))
+    store.add_triples(iris.BUILDS_GRAPH, build_triples(info))
+    return info
 
 
 def _record(parsed: _Parsed, species: Sequence[SpeciesResolution]) -> PatentRecord:
@@ -137,13 +164,14 @@ def build(paths: Sequence[str | Path], store: KnowledgeStore, *,
                 raise InputError(f"{path}: patent id {item.patent.patent_id!r} is already used by "
                                  f"{seen[item.patent.patent_id]}")
             seen[item.patent.patent_id] = str(path)
-            parsed.append(_Parsed(i, path, item.patent, item.sidecar, item.structures))
+            parsed.append(_Parsed(i, path, item.patent, item.sidecar, item.structures, item.sidecar_sha256))
         except CephkgError as exc:
             report(i, FileReport(str(path), pid, 0, 0, (), str(exc)))
         except Exception as exc:
             report(i, FileReport(str(path), pid, 0, 0, (), f"{path}: internal error: {exc!r}"))
     resolutions = resolve_species([p.patent for p in parsed], opsin_cache(store))
     compounds = [r.compound for r in resolutions.values() if r.compound is not None]
+    activity = _start_build(store) if parsed else None
     for item in parsed:
         patent = item.patent
         try:
@@ -151,15 +179,19 @@ def build(paths: Sequence[str | Path], store: KnowledgeStore, *,
             smiles = {(r.claim, r.index): r.smiles for r in mine}
             scope = PatentScope(patent, item.structures, species_targets(patent, smiles))
             chemistry = patent_chemistry(scope, resolutions, compounds)
+            derived = chemistry_triples(chemistry, patent)
+            if item.structures is not None:
+                structure_triples(patent, item.structures, item.sidecar_sha256, derived)
             graphs = {
                 iris.patent_graph(patent.patent_id): claims_graph_triples(patent, routes(patent, item.structures)),
                 # Chemistry is derived (OPSIN, curated structures, coverage), so it lives in its own
                 # graph, apart from what was read from the text.
-                iris.chemistry_graph(patent.patent_id): chemistry_triples(chemistry),
+                iris.chemistry_graph(patent.patent_id): derived,
             }
-            triples = store.write_patent(patent.patent_id, _record(item, mine).to_json(), graphs)
+            triples = store.write_patent(patent.patent_id, _record(item, mine).to_json(), graphs,
+                                         activity.iri if activity is not None else None, iris.source(patent.patent_id))
             report(item.order, FileReport(str(item.path), patent.patent_id, len(patent.claims), triples,
-                                          patent.diagnostics))
+                                          patent.diagnostics + chemistry.diagnostics))
         except CephkgError as exc:
             report(item.order, FileReport(str(item.path), patent.patent_id, 0, 0, (), str(exc)))
         except Exception as exc:
@@ -167,4 +199,6 @@ def build(paths: Sequence[str | Path], store: KnowledgeStore, *,
                                           f"{item.path}: internal error: {exc!r}"))
     if parsed:
         refresh_registered(store)
+    if activity is not None:
+        store.add_triples(iris.BUILDS_GRAPH, ended_triples(activity, _now()))
     return BuildReport(tuple(reports[i] for i in sorted(reports)))

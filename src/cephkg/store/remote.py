@@ -286,18 +286,28 @@ def _gsp_url(graph_store: str, graph: str) -> str:
     return f"{graph_store}{sep}graph={urllib.parse.quote(graph, safe='')}"
 
 
+_BLANK_LINE = re.compile(rb"^_:|\s_:[A-Za-z0-9_.\-]+\s*\.\s*$")
+
+
 def _replace_update(graph: GraphPayload) -> bytes:
     """One SPARQL Update request replacing the graph: SPARQL 1.1 stores run it as one transaction.
 
-    ``INSERT DATA`` normally; ``INSERT {…} WHERE {}`` (same effect: the template is
-    instantiated once) when the graph has blank nodes, which Virtuoso refuses in ``INSERT DATA``.
+    ``INSERT DATA`` for the triples without blank nodes; the triples with blank nodes,
+    which Virtuoso refuses in ``INSERT DATA``, go in an ``INSERT {…} WHERE {}`` of the
+    same request (same effect: the template is instantiated once, so the blank nodes stay
+    shared). Virtuoso compiles a template to SQL and refuses one of more than 10000 lines,
+    so the template holds only the few triples that need it (the ontology's OWL axioms).
     """
     g = graph.graph
-    if graph.blank_nodes:
-        head, tail = f"INSERT {{ GRAPH <{g}> {{\n", "\n} } WHERE {}\n"
-    else:
-        head, tail = f"INSERT DATA {{ GRAPH <{g}> {{\n", "\n} }\n"
-    return f"DROP SILENT GRAPH <{g}> ;\n{head}".encode() + graph.ntriples + tail.encode()
+    lines = graph.ntriples.splitlines(keepends=True)
+    blank = [line for line in lines if graph.blank_nodes and _BLANK_LINE.search(line)]
+    ground = [line for line in lines if line.strip() and not (graph.blank_nodes and _BLANK_LINE.search(line))]
+    out = f"DROP SILENT GRAPH <{g}> ;\n".encode()
+    if ground or not blank:
+        out += f"INSERT DATA {{ GRAPH <{g}> {{\n".encode() + b"".join(ground) + b"\n} }"
+    if blank:
+        out += (b" ;\n" if ground else b"") + f"INSERT {{ GRAPH <{g}> {{\n".encode() + b"".join(blank) + b"\n} } WHERE {}"
+    return out + b"\n"
 
 
 def _push_one(http: _Http, endpoints: Endpoints, graph: GraphPayload, protocol: Protocol) -> int:
