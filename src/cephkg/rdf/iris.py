@@ -343,9 +343,9 @@ def software_release(name: str, version: str) -> NamedNode:
     return NamedNode(f"{software(name).value}/{segment(version)}")
 
 
-def data_file(name: str, sha256: str) -> NamedNode:
-    """A rule or vocabulary file of cephkg, by name and content (its SHA-256)."""
-    return NamedNode(f"{ID}data-file/{segment(name)}/{sha256}")
+def data_file(sha256: str) -> NamedNode:
+    """A rule, vocabulary or ontology file of cephkg, by its content (its SHA-256)."""
+    return NamedNode(f"{ID}data-file/{segment(sha256)}")
 
 
 # -- graphs -----------------------------------------------------------------------------

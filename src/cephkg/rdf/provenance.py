@@ -96,7 +96,7 @@ def build_triples(info: BuildInfo) -> Triples:
         else:
             add(b, PROV.used, release)
     for name, sha256 in info.files:
-        f = iris.data_file(name, sha256)
+        f = iris.data_file(sha256)
         add(f, RDF.type, CEPH.DataFile)
         add(f, RDFS.label, name)
         add(f, CEPH.filePath, name)
