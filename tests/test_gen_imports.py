@@ -180,7 +180,7 @@ def test_a_changed_source_makes_the_check_fail_and_a_missing_term_is_an_error(tm
     toy(tmp_path, OBO_FILE.replace("A reaction that makes a ring.", "A reaction that closes a ring."))
     changed = generate(tmp_path, src, out, "--check")
     assert changed.returncode == 1 and "[toy] DIFFERS" in changed.stdout
-    toy(tmp_path, OBO_FILE.split("[Term]\nid: TOY:0000003")[0])
+    toy(tmp_path, OBO_FILE.split("[Term]\nid: TOY:0000003", maxsplit=1)[0])
     missing = generate(tmp_path, src, out, "--only", "toy")
     assert missing.returncode == 2
     assert "[toy]   problem: MISSING obo:TOY_0000003: not in the source file" in missing.stdout

@@ -15,7 +15,8 @@ from cephkg.owl.reason import reason
 from cephkg.owl.validate import validate
 from cephkg.rdf import iris
 from cephkg.rdf.ontology import ontology_graph
-from cephkg.rdf.vocab import CEPH, OA, RDF as OX_RDF, XSD
+from cephkg.rdf.vocab import CEPH, OA, XSD
+from cephkg.rdf.vocab import RDF as OX_RDF
 from seeds import EXAMPLES, ROOT
 
 REAL = ROOT / "tests" / "data" / "real-claims"

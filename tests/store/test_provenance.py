@@ -9,7 +9,7 @@ import importlib
 import importlib.metadata
 import platform
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -109,8 +109,8 @@ def test_curated_structures_carry_their_evidence(seed_store: KnowledgeStore) -> 
 
 def test_two_builds_on_different_days_differ_only_in_the_build_activity(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    first = built_on(datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc), tmp_path / "monday", monkeypatch)
-    second = built_on(datetime(2025, 6, 30, 17, 30, tzinfo=timezone.utc), tmp_path / "later", monkeypatch)
+    first = built_on(datetime(2025, 1, 6, 9, 0, tzinfo=UTC), tmp_path / "monday", monkeypatch)
+    second = built_on(datetime(2025, 6, 30, 17, 30, tzinfo=UTC), tmp_path / "later", monkeypatch)
 
     def quads(store: KnowledgeStore) -> set[ox.Quad]:
         # every graph (the ontology's blank nodes canonically labelled) but the builds graph
@@ -135,8 +135,8 @@ def test_two_builds_on_different_days_differ_only_in_the_build_activity(tmp_path
 
 @pytest.fixture
 def rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[KnowledgeStore]:
-    store = built_on(datetime(2025, 1, 6, tzinfo=timezone.utc), tmp_path / "store", monkeypatch)
-    monkeypatch.setattr(build_module, "_now", lambda: datetime(2025, 1, 7, tzinfo=timezone.utc))
+    store = built_on(datetime(2025, 1, 6, tzinfo=UTC), tmp_path / "store", monkeypatch)
+    monkeypatch.setattr(build_module, "_now", lambda: datetime(2025, 1, 7, tzinfo=UTC))
     assert not build([SEED_000], store).failed
     yield store
     store.close()
