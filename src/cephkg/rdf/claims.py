@@ -229,9 +229,9 @@ class _Emitter:
         add(s, RDFS.label, f"step {step.index} of claim {claim.number}")
         self.span(s, step.span)
         for k in step.consumes:
-            add(s, CEPH.consumes, iris.formula(self.pid, claim.number, formula_keys[k]))
+            add(s, CEPH.consumes, iris.formula(self.pid, claim.number, formula_keys.get(k, f"index/{k}")))
         for k in step.produces:
-            add(s, CEPH.produces, iris.formula(self.pid, claim.number, formula_keys[k]))
+            add(s, CEPH.produces, iris.formula(self.pid, claim.number, formula_keys.get(k, f"index/{k}")))
         for j, agent in enumerate(step.agents, 1):
             a = iris.agent(s, j)
             add(s, CEPH.hasAgent, a)

@@ -50,7 +50,7 @@ def _route(patent: Patent, r: Route, out: Triples) -> None:
     step_keys = iris.step_keys(own.steps, own.steps_relation)
 
     def formula(index: int) -> ox.NamedNode:
-        return iris.formula(pid, r.claim, formula_keys[index])
+        return iris.formula(pid, r.claim, formula_keys.get(index, f"index/{index}"))
 
     def step(index: int) -> ox.NamedNode:
         return iris.step(pid, r.claim, step_keys[index])
