@@ -1,7 +1,9 @@
 """Generate ``src/cephkg/rdf/vocab.py``: the closed vocabulary of every IRI cephkg's code uses.
 
 Terms come from what the ontology files declare (``ontology/*.ttl`` except the SHACL
-shapes), grouped by namespace; the W3C built-ins (RDF, RDFS, XSD, OWL) come from rdflib's
+shapes, and the import slices ``ontology/imports/*.ttl``), grouped by namespace (and,
+where two vocabularies share a namespace, by local-name prefix: CHEMINF's terms are
+``http://semanticscience.org/resource/CHEMINF_…``, in SIO's namespace); the W3C built-ins (RDF, RDFS, XSD, OWL) come from rdflib's
 maintained namespace definitions. A term not declared is not an attribute, so a typo is a
 type error for mypy and an ``AttributeError`` at import time, never an undeclared IRI.
 
@@ -24,39 +26,50 @@ from rdflib.namespace import XSD as XSD_NS
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "src" / "cephkg" / "rdf" / "vocab.py"
-NOT_ONTOLOGY = {"shapes.ttl"}
+NOT_ONTOLOGY = {"shapes.ttl", "skos-shapes.ttl"}
+IMPORTS = "imports"
 
-#: Python class name, namespace IRI, description.
-NAMESPACES: tuple[tuple[str, str, str], ...] = (
-    ("CEPH", "https://w3id.org/cephkg/ontology#", "cephkg's own ontology"),
-    ("PROV", "http://www.w3.org/ns/prov#", "PROV-O"),
-    ("OA", "http://www.w3.org/ns/oa#", "W3C Web Annotation"),
-    ("DCTERMS", "http://purl.org/dc/terms/", "DCMI metadata terms"),
-    ("SKOS", "http://www.w3.org/2004/02/skos/core#", "SKOS"),
-    ("SIO", "http://semanticscience.org/resource/", "Semanticscience Integrated Ontology"),
-    ("OBO", "http://purl.obolibrary.org/obo/", "OBO Foundry terms (CHEMINF, RXNO, MOP, ChEBI)"),
-    ("EPO", "http://data.epo.org/linked-data/def/patent/", "EPO linked-data patent vocabulary"),
+#: Python class name, namespace IRI, local-name prefix ("" = any), description.
+NAMESPACES: tuple[tuple[str, str, str, str], ...] = (
+    ("CEPH", "https://w3id.org/cephkg/ontology#", "", "cephkg's own ontology"),
+    ("PROV", "http://www.w3.org/ns/prov#", "", "PROV-O"),
+    ("OA", "http://www.w3.org/ns/oa#", "", "W3C Web Annotation"),
+    ("DCTERMS", "http://purl.org/dc/terms/", "", "DCMI metadata terms"),
+    ("SKOS", "http://www.w3.org/2004/02/skos/core#", "", "SKOS"),
+    ("SIO", "http://semanticscience.org/resource/", "SIO_", "Semanticscience Integrated Ontology"),
+    ("CHEMINF", "http://semanticscience.org/resource/", "CHEMINF_",
+     "Chemical Information Ontology (its terms live in SIO's namespace, as in PubChem RDF)"),
+    ("OBO", "http://purl.obolibrary.org/obo/", "", "OBO Foundry terms (RXNO, MOP, ChEBI, IAO)"),
+    ("EPO", "http://data.epo.org/linked-data/def/patent/", "", "EPO linked-data patent vocabulary"),
 )
 BUILTINS = (("RDF", RDF_NS), ("RDFS", RDFS_NS), ("XSD", XSD_NS), ("OWL", OWL_NS))
 DECLARING = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
-             OWL.NamedIndividual, OWL.Ontology, RDFS.Class, RDF.Property, SKOS.Concept,
+             OWL.NamedIndividual, OWL.Ontology, RDFS.Class, RDFS.Datatype, RDF.Property, SKOS.Concept,
              SKOS.ConceptScheme, OWL.TransitiveProperty, OWL.FunctionalProperty,
              OWL.SymmetricProperty, OWL.AsymmetricProperty, OWL.IrreflexiveProperty}
 
 
+def ontology_files(folder: Path) -> list[Path]:
+    """cephkg's own OWL files (not the shapes), then the import slices: what
+    ``cephkg.rdf.ontology.ontology_files`` loads (a test checks they agree)."""
+    own = [p for p in sorted(folder.glob("*.ttl")) if p.name not in NOT_ONTOLOGY]
+    return own + sorted((folder / IMPORTS).glob("*.ttl"))
+
+
 def declared_terms(folder: Path) -> dict[str, list[str]]:
     graph = Graph()
-    for path in sorted(folder.glob("*.ttl")):
-        if path.name not in NOT_ONTOLOGY:
-            graph.parse(path, format="turtle")
-    found: dict[str, set[str]] = {name: set() for name, _, _ in NAMESPACES}
+    for path in ontology_files(folder):
+        graph.parse(path, format="turtle")
+    found: dict[str, set[str]] = {name: set() for name, _, _, _ in NAMESPACES}
     for subject, kind in graph.subject_objects(RDF.type):
         if kind not in DECLARING or not isinstance(subject, URIRef):
             continue
-        for name, ns, _ in NAMESPACES:
+        for name, ns, prefix, _ in NAMESPACES:
             local = str(subject)[len(ns):]
-            if str(subject).startswith(ns) and local.isidentifier() and not keyword.iskeyword(local):
+            if (str(subject).startswith(ns) and local.startswith(prefix) and local.isidentifier()
+                    and not keyword.iskeyword(local)):
                 found[name].add(local)
+                break
     return {name: sorted(terms) for name, terms in found.items()}
 
 
@@ -83,7 +96,7 @@ def render(folder: Path) -> str:
     declared = declared_terms(folder)
     names: list[str] = []
     blocks: list[tuple[str, str, str, list[str]]] = [
-        (name, ns, doc, declared[name]) for name, ns, doc in NAMESPACES]
+        (name, ns, doc, declared[name]) for name, ns, _prefix, doc in NAMESPACES]
     blocks += [(name, str(ns), f"W3C {name} (terms from rdflib)", builtin_terms(ns)) for name, ns in BUILTINS]
     for name, ns, doc, terms in blocks:
         names.append(name)

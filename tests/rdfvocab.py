@@ -33,6 +33,7 @@ OA = RdflibTerms(vocab.OA)
 DCTERMS = RdflibTerms(vocab.DCTERMS)
 SIO = RdflibTerms(vocab.SIO)
 OBO = RdflibTerms(vocab.OBO)
+CHEMINF = RdflibTerms(vocab.CHEMINF)
 SKOS = RdflibTerms(vocab.SKOS)
 EPO = RdflibTerms(vocab.EPO)
 

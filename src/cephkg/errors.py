@@ -168,6 +168,7 @@ class DiagnosticCode(StrEnum):
     UNKNOWN_FORMULA_LABEL = "unknown-formula-label"
     NAME_UNRESOLVED = "name-unresolved"
     TERM_UNINTERPRETABLE = "term-uninterpretable"
+    GROUP_TERM_NOT_LISTED = "group-term-not-listed"
     PATENT_ID_ESCAPED = "patent-id-escaped"
     CLAIM_NUMBER_TOO_LARGE = "claim-number-too-large"
     CLAIM_COUNT_MISMATCH = "claim-count-mismatch"

@@ -187,10 +187,10 @@ def test_a_query_for_a_substituent_class_finds_claims_defined_with_its_sub_class
     store = KnowledgeStore(None)
     store.load_ontology()
     claims = build_patent_graph(parse_text(text, "subst"))
-    definitions = f"{claim_iri('subst', 1)}/formula/1/definition"
+    definitions = f"{claim_iri('subst', 1)}/formula/index/1/definition"  # the formula has no label: its position
     links = Graph()
-    for alternative, cls in (("R1/alternative/1", CEPH.Amino), ("R1/alternative/2", CEPH.ProtectedAmino),
-                             ("R2/alternative/1", CEPH.LowerAlkoxycarbonyl)):
+    for alternative, cls in (("R1/alternative/amino", CEPH.Amino), ("R1/alternative/protected-amino", CEPH.ProtectedAmino),
+                             ("R2/alternative/lower-alkoxycarbonyl", CEPH.LowerAlkoxycarbonyl)):
         links.add((URIRef(f"{definitions}/{alternative}"), CEPH.substituentClass, cls))
     put_patent(store, "subst", claims, links)  # the links live apart from the text's graph
     ester = ("subst", 1, "R2", "lower alkoxycarbonyl", str(CEPH.LowerAlkoxycarbonyl), "lower alkoxycarbonyl")
@@ -256,7 +256,7 @@ def test_a_claim_of_two_categories_is_refused() -> None:
 
 def test_an_alternative_of_two_disjoint_substituent_classes_is_refused() -> None:
     graph = demo_graph("substituents")
-    alternative = URIRef(f"{claim_iri('substituents', 1)}/formula/1/definition/R1/alternative/1")
+    alternative = URIRef(f"{claim_iri('substituents', 1)}/formula/index/1/definition/R1/alternative/amino")
     graph.add((alternative, RDF.type, CEPH.LowerAlkoxycarbonyl))
     graph.add((alternative, RDF.type, CEPH.ProtectedAmino))
     explanation = explanation_of(graph, "substituents")

@@ -16,7 +16,7 @@ from cephkg.owl.reason import asserted_graph_iris
 from cephkg.owl.validate import ValidationError, ValidationReport, Violation, shapes_graph, validate, validate_graph
 from cephkg.rdf import patent_graph as build_patent_graph
 from cephkg.store.local import KnowledgeStore
-from rdfvocab import CEPH, DCTERMS, OA, OBO, PROV, SIO, claim_iri, patent_iri
+from rdfvocab import CEPH, CHEMINF, DCTERMS, OA, PROV, SIO, claim_iri, patent_iri
 from seeds import ID_000, ID_002
 from storeput import put_patent
 
@@ -35,8 +35,8 @@ ID = "https://w3id.org/cephkg/id/demo"
 C1, C2, C3 = (claim_iri("demo", n) for n in (1, 2, 3))
 SPAN1 = URIRef(f"{C1}/source-span")
 POSITION1 = URIRef(f"{C1}/source-span/position")
-DEFINITION_R2 = URIRef(f"{C1}/formula/1/definition/R2")
-ALTERNATIVE = URIRef(f"{C1}/formula/1/definition/R1/alternative/1")
+DEFINITION_R2 = URIRef(f"{C1}/formula/index/1/definition/R2")
+ALTERNATIVE = URIRef(f"{C1}/formula/index/1/definition/R1/alternative/amino")
 SPECIES = URIRef(f"{C3}/species/1")
 # (not rdflib's XSD namespace: pytest probes module globals, and that namespace warns at unknown names)
 NON_NEGATIVE_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
@@ -62,7 +62,7 @@ def demo_graph() -> Graph:
     graph.add((SPECIES, CEPH.denotes, COMPOUND))
     graph.add((COMPOUND, RDF.type, CEPH.SpecificCompound))
     graph.add((COMPOUND, SIO.SIO_000008, INCHIKEY))
-    graph.add((INCHIKEY, RDF.type, OBO.CHEMINF_000059))
+    graph.add((INCHIKEY, RDF.type, CHEMINF.CHEMINF_000059))
     graph.add((INCHIKEY, SIO.SIO_000300, Literal("WYUSVOMTXWRGEK-HBWVYFAYSA-N")))
     return graph
 
@@ -97,6 +97,16 @@ CASES: dict[str, tuple[Callable[[Graph], object], list[str]]] = {
         "https://w3id.org/cephkg/ontology#ProcessClaim [cephsh:ClaimCategoryAgreement]",
         "demo: claim 2: a claim has exactly one category class (compound, process, composition, method-of-treatment, "
         "use or unclassified claim) [cephsh:ClaimCategoryClassShape]",
+        "demo: claim 2: the category concept https://w3id.org/cephkg/ontology#CompoundCategory disagrees with the "
+        "category class https://w3id.org/cephkg/ontology#ProcessClaim [cephsh:ClaimCategoryConceptAgreement]",
+    ]),
+    "category-concept": (lambda g: g.set((C2, CEPH.hasCategory, CEPH.ProcessCategory)), [
+        "demo: claim 2: the category concept https://w3id.org/cephkg/ontology#ProcessCategory disagrees with the "
+        "category class https://w3id.org/cephkg/ontology#CompoundClaim [cephsh:ClaimCategoryConceptAgreement]",
+    ]),
+    "category-concept-missing": (lambda g: g.remove((C2, CEPH.hasCategory, None)), [
+        "demo: claim 2: a claim has exactly one category concept of ceph:ClaimCategoryScheme (ceph:hasCategory) "
+        "[cephsh:ClaimCategoryConceptShape]",
     ]),
     "category-code": (lambda g: g.set((C2, CEPH.category, Literal("compounds"))), [
         "demo: claim 2: the category code compounds disagrees with the category class "
@@ -188,7 +198,7 @@ CASES: dict[str, tuple[Callable[[Graph], object], list[str]]] = {
         f"resolve (ceph:resolutionFailure), not both (at <{SPECIES}>) [cephsh:SpeciesResolutionShape]",
     ]),
     "compound-without-inchikey": (add_compound_without_inchikey, [
-        "demo: claim 3: a specific compound has exactly one InChIKey (sio:SIO_000008 to an obo:CHEMINF_000059) "
+        "demo: claim 3: a specific compound has exactly one InChIKey (sio:SIO_000008 to a cheminf:CHEMINF_000059) "
         f"(at <{COMPOUND}>) [cephsh:SpecificCompoundShape]",
     ]),
     "malformed-inchikey": (lambda g: g.set((INCHIKEY, SIO.SIO_000300, Literal("not-a-key"))), [

@@ -95,6 +95,7 @@ def test_each_patent_has_its_own_named_graph(seed_store: KnowledgeStore) -> None
         "https://w3id.org/cephkg/graph/patent/000_50eb0af36841656b/chemistry",
         "https://w3id.org/cephkg/graph/patent/002_90b12462b97cb7e0",
         "https://w3id.org/cephkg/graph/patent/002_90b12462b97cb7e0/chemistry",
+        "https://w3id.org/cephkg/graph/system/builds",  # the build activity and what it generated
         "https://w3id.org/cephkg/graph/system/index",
         "https://w3id.org/cephkg/graph/system/ontology",
     ]

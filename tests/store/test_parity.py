@@ -45,6 +45,7 @@ VALUES_FOR: dict[str, str] = {
     "class": "https://w3id.org/cephkg/ontology#EsterifiedCarboxy",
     "agent": "Raney nickel",
     "compound": "pivaloyloxymethyl 7-[2-(2-aminothiazol-4-yl)-2-hydroxyiminoacetamido]-3-vinyl-3-cephem-4-carboxylate",
+    "chebi": "http://purl.obolibrary.org/obo/CHEBI_46882",  # amino group
 }
 #: ...and where one query needs another value of a parameter than the others do.
 VALUES_BY_QUERY: dict[str, dict[str, str]] = {

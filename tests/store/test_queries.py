@@ -126,3 +126,30 @@ def test_every_parameter_is_a_result_column() -> None:
         assert select is not None, q.name
         for p in q.parameters:
             assert re.search(rf"\?{p.name}\b", select.group(0)), (q.name, p.name)
+
+
+# --- joining the graph with ChEBI and PubChem -----------------------------------------------
+
+CEPH_NS = "https://w3id.org/cephkg/ontology#"
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+CHEBI = "http://purl.obolibrary.org/obo/CHEBI_"
+
+
+def test_claims_by_chebi_class_follow_the_scheme_mappings(seed_store: KnowledgeStore) -> None:
+    amino = (CEPH_NS + "Amino", CEPH_NS + "Amino", SKOS_NS + "exactMatch", CHEBI + "46882")
+    assert rows(seed_store, "claims-by-chebi-class", chebi=CHEBI + "46882") == [
+        (ID_002, n, "R1", "amino", *amino) for n in (1, 2, 20)]
+    carboxy = rows(seed_store, "claims-by-chebi-class", chebi=CHEBI + "46883")  # carboxy group
+    assert {(r[1], r[2], r[3], r[6]) for r in carboxy} == {(n, "R2", "carboxy", SKOS_NS + "exactMatch") for n in (1, 20)}
+    assert rows(seed_store, "claims-by-chebi-class", chebi=CHEBI + "22323") == []  # alkyl group: not mapped (unverified)
+
+
+def test_compound_identifiers_give_the_keys_to_join_pubchem_on(seed_store: KnowledgeStore) -> None:
+    found = rows(seed_store, "compound-identifiers")
+    assert len(found) == 10
+    pivoxil = next(r for r in found if r[0] == "DRACJONKQLQDIZ-MYKKPKGFSA-N")
+    assert pivoxil[1].startswith("InChI=1S/C20H23N5O7S2/")
+    assert pivoxil[2].startswith("C=CC1=C(C(=O)OCOC(=O)C(C)(C)C)N2C(=O)")
+    assert pivoxil[4] == "https://w3id.org/cephkg/id/compound/DRACJONKQLQDIZ-MYKKPKGFSA-N"
+    assert pivoxil[5] == 1
+    assert [r[0] for r in found] == sorted(r[0] for r in found)

@@ -23,6 +23,7 @@ module turns that into a route a chemist can use:
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 from collections.abc import Sequence
@@ -52,6 +53,7 @@ __all__ = [
     "canonical_generic_smiles",
     "format_route",
     "local_compound_key",
+    "reaction_compound_key",
     "reaction_types",
     "route",
     "routes",
@@ -205,21 +207,53 @@ def _structure_mol(structure: GenericStructure) -> Chem.Mol:
     return Chem.Mol(structure.reference)
 
 
+_MAP_NUMBER = re.compile(r":\d+\]")
+#: The element written for a variable when an InChI is made (InChI has no attachment
+#: points); xenon never occurs in the structures cephkg handles.
+_VARIABLE_STAND_IN = 54
+
+
 def canonical_generic_smiles(structure: GenericStructure) -> str:
     """Canonical SMILES with the variables as unlabelled dummies: equal scaffolds, equal text.
 
     Map numbers are local to a sidecar (1 = R1 in one patent, 1 = Z in another), so they
-    are dropped; a SMARTS atom list keeps its SMARTS text so that it stays distinct.
+    are dropped; a SMARTS (atom lists, as ``[c,n]``) has no canonical form, so it is
+    kept as the sidecar writes it, map numbers dropped (``smarts:`` before it).
     """
     if structure.is_smarts:
-        mol = Chem.MolFromSmarts(structure.text)
-        for atom in mol.GetAtoms():
-            atom.SetAtomMapNum(0)
-        return "smarts:" + Chem.MolToSmarts(mol)
+        return "smarts:" + _MAP_NUMBER.sub("]", structure.text)
     mol = _structure_mol(structure)
     for atom in mol.GetAtoms():
         atom.SetAtomMapNum(0)
     return Chem.MolToSmiles(mol)
+
+
+@cache
+def reaction_compound_key(canonical: str) -> str:
+    """A key of a generic structure that does not depend on RDKit's version (for its IRI).
+
+    A SMILES structure is keyed by its standard InChIKey, each variable (dummy atom)
+    written as xenon since InChI has no attachment points: InChI is a standard with a
+    stable output, where RDKit's canonical SMILES may change between releases. A SMARTS
+    structure is keyed by a hash of its text as the sidecar writes it (``smarts-…``);
+    a structure InChI cannot write, by a hash of its canonical SMILES (``smiles-…``).
+
+    >>> reaction_compound_key("*NC1CCN(*)C1")
+    'ZSAZCVWHAJYWIU-UHFFFAOYSA-N'
+    """
+    if canonical.startswith("smarts:"):
+        return "smarts-" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:20]
+    with BlockLogs():
+        mol = Chem.MolFromSmiles(canonical)
+        if mol is not None:
+            for atom in mol.GetAtoms():
+                if atom.GetAtomicNum() == 0:
+                    atom.SetAtomicNum(_VARIABLE_STAND_IN)
+                    atom.SetNoImplicit(True)
+            key = Chem.MolToInchiKey(mol)
+            if key:
+                return str(key)
+    return "smiles-" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:20]
 
 
 def local_compound_key(claim: int, group: int) -> str:

@@ -33,6 +33,7 @@ from ..errors import DataFileError, InvalidFragment, UninterpretableTerm
 from ..resources import load_data
 
 __all__ = [
+    "ChebiMapping",
     "InvalidFragment",
     "Term",
     "TermMatch",
@@ -55,8 +56,34 @@ class TermMatch:
 
 
 @dataclass(frozen=True, slots=True)
+class ChebiMapping:
+    """The ChEBI group class a listed term maps to, and the evidence for the mapping.
+
+    ``match`` is a SKOS mapping property's local name (``exactMatch``, ``closeMatch``,
+    ``broadMatch``) or ``unverified``; ``evidence`` says how the id was checked
+    (``label-verified`` or ``mop-xref``). Only label-verified mappings are published.
+    """
+
+    chebi: str
+    label: str
+    match: str
+    evidence: str
+    sources: tuple[str, ...]
+    reason: str
+
+    @property
+    def published(self) -> bool:
+        return self.evidence == "label-verified" and self.match in ("exactMatch", "closeMatch", "broadMatch")
+
+    @property
+    def number(self) -> str:
+        """The digits of the id (``CHEBI:43176`` → ``43176``)."""
+        return self.chebi.split(":", 1)[1]
+
+
+@dataclass(frozen=True, slots=True)
 class Term:
-    """One listed vocabulary entry, as exported to OWL (derived compositions are not listed)."""
+    """One listed vocabulary entry, as exported to OWL and SKOS (derived compositions are not listed)."""
 
     id: str
     label: str
@@ -67,6 +94,7 @@ class Term:
     smarts: str | None  # as in the data: atom 0 is the attachment [#0]
     min_carbons: int | None
     max_carbons: int | None
+    chebi: ChebiMapping | None = None
 
 
 # --------------------------------------------------------------------------- nodes
@@ -720,6 +748,18 @@ class Vocabulary:
         """The CamelCase id, i.e. the OWL class local name."""
         return self._require(term).id
 
+    def is_listed(self, term: str) -> bool:
+        """Whether ``term`` is (a spelling of) a listed term, not one the term grammar composed."""
+        return self._require(term).listed
+
+    def parents(self, term: str) -> tuple[str, ...]:
+        """Canonical labels of the direct superclasses of a listed or composed term.
+
+        A composed term's parents are what the grammar reads: "lower X" is below X, and
+        "A(lower)X" has X's parents (it is an X only when A is not a substituent).
+        """
+        return self._require(term).parents
+
     def terms(self) -> tuple[str, ...]:
         """Canonical labels of the listed terms, in file order."""
         return tuple(entry["label"] for entry in self._entries.values())
@@ -931,6 +971,7 @@ class Vocabulary:
             smarts=entry.get("smarts"),
             min_carbons=None if size is None else size.lo,
             max_carbons=None if size is None else size.hi,
+            chebi=_chebi(entry.get("chebi")),
         )
 
 
@@ -946,6 +987,12 @@ def _named_pattern(name: str, smiles: str) -> _Pattern | None:
     order = dummies + [i for i in range(mol.GetNumAtoms()) if i != dummies[0]]
     query = Chem.RenumberAtoms(mol, order)
     return _Pattern(Chem.MolToSmiles(query), query, False, f"{name} ({Chem.MolToSmiles(mol)}, read by OPSIN)")
+
+
+def _chebi(raw: Mapping[str, Any] | None) -> ChebiMapping | None:
+    if raw is None:
+        return None
+    return ChebiMapping(raw["id"], raw["label"], raw["match"], raw["evidence"], tuple(raw["sources"]), raw["reason"])
 
 
 def _qualify(node: _Node, limit: _Limit) -> _Node | None:

@@ -279,7 +279,7 @@ def _entailed(asserted: Graph, answer: Graph) -> Graph:
     for triple in links:
         closed.add(triple)
     inferred = Graph()
-    inferred.bind("ceph", str(CEPH))
+    inferred.bind("ceph", CEPH.NS)
     for triple in closed:
         if triple not in asserted and triple not in ontology:
             inferred.add(triple)

@@ -23,7 +23,7 @@ from rdflib.term import BNode, Node
 
 from ..errors import ReasoningError, ValidationError
 from ..rdf import iris
-from ..rdf.ontology import SHAPES_FILE, shapes_file
+from ..rdf.ontology import SHAPES_FILE, shapes_files
 from ..rdf.terms import uri
 from ..rdf.vocab import CEPH
 from ..store.local import KnowledgeStore
@@ -92,12 +92,16 @@ class ValidationReport:
 
 @cache
 def shapes_graph() -> Graph:
-    """The SHACL shapes, read from ``ontology/shapes.ttl`` itself (not from the ontology graph)."""
-    path = shapes_file()
-    try:
-        return Graph().parse(path, format="turtle")
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError(f"cannot read the SHACL shapes {path}: {exc}") from exc
+    """The SHACL shapes, read from their own files (not from the ontology graph): the
+    shapes of patent graphs (``ontology/shapes.ttl``) and the SKOS integrity conditions
+    (``ontology/skos-shapes.ttl``), which check the concept schemes patents declare."""
+    graph = Graph()
+    for path in shapes_files():
+        try:
+            graph.parse(path, format="turtle")
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise ValidationError(f"cannot read the SHACL shapes {path}: {exc}") from exc
+    return graph
 
 
 def validate_graph(graph: Graph, patent_id: str) -> tuple[Violation, ...]:
@@ -106,8 +110,9 @@ def validate_graph(graph: Graph, patent_id: str) -> tuple[Violation, ...]:
 
     # The ontology is added whole: pySHACL's own ont_graph mixing copies only RDFS/OWL
     # axioms, and the category check reads the ceph:categoryCode annotations.
+    # advanced: the span shape's target is a SHACL-AF SPARQL target (one query, not one per node)
     _conforms, results, _text = pyshacl.validate(
-        graph + owl_ontology(), shacl_graph=shapes_graph(), inference="none", allow_warnings=True)
+        graph + owl_ontology(), shacl_graph=shapes_graph(), inference="none", allow_warnings=True, advanced=True)
     if not isinstance(results, Graph):
         raise ValidationError(f"pySHACL returned {type(results).__name__}, not a results graph")
     shapes = shapes_graph()

@@ -2,7 +2,9 @@
 
 ``vocab`` is the closed vocabulary (generated from the ontology files); ``iris`` mints
 every IRI; ``terms`` builds triples with pyoxigraph's terms; ``claims``, ``chemistry`` and
-``reactions`` emit what each stage produced; ``ontology`` reads the ontology files.
+``reactions`` emit what each stage produced; ``provenance`` describes each build;
+``concepts`` finds the SKOS concept of an enumerated code; ``ontology`` reads the
+ontology files.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from .chemistry import (
     compound_triples,
     link_triples,
     registered_triples,
+    structure_triples,
 )
 from .claims import claim_triples
 from .reactions import route_triples
 from .terms import Triples, to_rdflib
 
 __all__ = ["Triples", "chemistry_triples", "claim_triples", "claims_graph_triples", "compound_triples",
-           "link_triples", "patent_graph", "registered_triples", "route_triples"]
+           "link_triples", "patent_graph", "registered_triples", "route_triples", "structure_triples"]
 
 
 def claims_graph_triples(patent: Patent, routes: tuple[Route, ...] = ()) -> Triples:
@@ -37,5 +40,5 @@ def patent_graph(patent: Patent, chemistry: PatentChemistry | None = None) -> Gr
     """One patent's claims (and, given, its chemistry) as an rdflib graph."""
     out = claim_triples(patent)
     if chemistry is not None:
-        chemistry_triples(chemistry, out)
+        chemistry_triples(chemistry, patent, out)
     return to_rdflib(out)

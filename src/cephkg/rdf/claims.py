@@ -3,7 +3,10 @@
 Instance IRIs come from :mod:`cephkg.rdf.iris` and are deterministic, so building the same
 input twice gives the same triples. Every fact links to the span of the source text it
 came from through ``prov:wasDerivedFrom`` → ``oa:SpecificResource`` with an
-``oa:TextPositionSelector`` and an ``oa:TextQuoteSelector``.
+``oa:TextPositionSelector`` and an ``oa:TextQuoteSelector``; the source file is a
+``ceph:SourceDocument`` with its SHA-256. Enumerated values (category,
+isomer, steps relation, repair kind) are written as their code and linked to their
+concept (:mod:`cephkg.rdf.concepts`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import pyoxigraph as ox
 
 from ..model import Claim, Condition, Definition, Formula, Patent, Repair, Span, Species, Step
 from . import iris
+from .concepts import concept
 from .terms import Triples
 from .vocab import CEPH, DCTERMS, EPO, OA, PROV, RDF, RDFS, XSD
 
@@ -71,6 +75,7 @@ class _Emitter:
             return
         add(iri, RDF.type, CEPH.TextRepair)
         add(iri, CEPH.repairKind, repair.kind)
+        add(iri, CEPH.hasRepairKind, concept(CEPH.RepairKindScheme, repair.kind))
         add(iri, CEPH.originalText, repair.original)
         add(iri, CEPH.repairedText, repair.replacement)
         self.span(iri, repair.span)
@@ -90,7 +95,7 @@ class _Emitter:
             if office is not None:
                 add(patent, RDFS.seeAlso, office)
         add(self.source, RDF.type, CEPH.SourceDocument)
-        add(self.source, DCTERMS.source, p.source.path)
+        add(self.source, CEPH.filePath, p.source.path)
         add(self.source, CEPH.sha256, p.source.sha256)
         add(self.source, CEPH.sourceFormat, p.source.format)
         if p.source.offset:
@@ -120,9 +125,12 @@ class _Emitter:
         add(c, RDFS.label, f"claim {claim.number} of {self.pid}")
         add(c, CEPH.claimNumber, claim.number)
         add(c, CEPH.category, claim.category)
+        add(c, CEPH.hasCategory, concept(CEPH.ClaimCategoryScheme, claim.category))
         add(c, CEPH.claimText, claim.text)
         add(c, CEPH.isomer, claim.isomer)
+        add(c, CEPH.hasIsomer, concept(CEPH.IsomerScheme, claim.isomer))
         add(c, CEPH.stepsRelation, claim.steps_relation)
+        add(c, CEPH.hasStepsRelation, concept(CEPH.StepsRelationScheme, claim.steps_relation))
         self.span(c, claim.span)
         for n in claim.depends_on:
             add(c, CEPH.dependsOn, iris.claim(self.pid, n))
@@ -131,8 +139,9 @@ class _Emitter:
         for r in claim.repairs:
             self.repair(c, self.repair_iris[r], r)
         owners: dict[tuple[Span, str], ox.NamedNode] = {}
+        keys = iris.formula_keys(claim.formulas)
         for formula in claim.formulas:
-            self.formula(claim, c, formula, owners)
+            self.formula(claim, c, formula, keys[formula.index], owners)
         for d in claim.definitions:
             iri = owners.get((d.span, d.variable))
             if iri is None:
@@ -147,8 +156,9 @@ class _Emitter:
             self.span(clause, claim.salts_clause.span)
         for species in claim.species:
             self.species(claim, c, species)
+        step_keys = iris.step_keys(claim.steps, claim.steps_relation)
         for step in claim.steps:
-            self.step(claim, c, step)
+            self.step(claim, c, step, step_keys[step.index], keys)
         self.language(claim, c)
 
     def language(self, claim: Claim, c: ox.NamedNode) -> None:
@@ -232,10 +242,10 @@ class _Emitter:
         self.out.add(variable, RDFS.label, name)
         return variable
 
-    def formula(self, claim: Claim, c: ox.NamedNode, formula: Formula,
+    def formula(self, claim: Claim, c: ox.NamedNode, formula: Formula, key: str,
                 owners: dict[tuple[Span, str], ox.NamedNode]) -> None:
         add = self.out.add
-        f = iris.formula(self.pid, claim.number, formula.index)
+        f = iris.formula(self.pid, claim.number, key)
         add(c, CEPH.hasFormula, f)
         add(f, RDF.type, CEPH.GenericStructure)
         add(f, CEPH.formulaIndex, formula.index)
@@ -244,10 +254,11 @@ class _Emitter:
         add(f, CEPH.placeholder, formula.placeholder)
         add(f, CEPH.formulaDescription, formula.description or None)
         add(f, CEPH.isomer, formula.isomer)
+        add(f, CEPH.hasIsomer, concept(CEPH.IsomerScheme, formula.isomer))
         add(f, CEPH.stereocentresMarked, formula.stereocentres_marked)
         self.span(f, formula.span)
         for d in formula.definitions:
-            iri = self.definition(claim, iris.definition(self.pid, claim.number, d.variable, formula.index), d, f)
+            iri = self.definition(claim, iris.definition(self.pid, claim.number, d.variable, key), d, f)
             owners.setdefault((d.span, d.variable), iri)
 
     def definition(self, claim: Claim, iri: ox.NamedNode, d: Definition, formula: ox.NamedNode | None) -> ox.NamedNode:
@@ -265,7 +276,7 @@ class _Emitter:
         add(iri, CEPH.definitionText, d.text)
         self.span(iri, d.span)
         for i, term in enumerate(d.alternatives, 1):
-            alt = iris.alternative(iri, i)
+            alt = iris.alternative(iri, d.alternatives, i)
             add(iri, CEPH.hasAlternative, alt)
             add(alt, RDF.type, CEPH.Alternative)
             add(alt, CEPH.alternativeIndex, i)
@@ -284,6 +295,7 @@ class _Emitter:
         add(s, CEPH.nameAsWritten, species.name_as_written)
         add(s, RDFS.label, species.name)
         add(s, CEPH.isomer, species.isomer)
+        add(s, CEPH.hasIsomer, concept(CEPH.IsomerScheme, species.isomer))
         add(s, CEPH.formulaLabel, species.formula_label)
         self.span(s, species.span)
         for form in species.salt_forms:
@@ -295,9 +307,9 @@ class _Emitter:
             if r in self.repair_iris:
                 add(s, CEPH.hasRepair, self.repair_iris[r])
 
-    def step(self, claim: Claim, c: ox.NamedNode, step: Step) -> None:
+    def step(self, claim: Claim, c: ox.NamedNode, step: Step, key: str, formula_keys: dict[int, str]) -> None:
         add = self.out.add
-        s = iris.step(self.pid, claim.number, step.index)
+        s = iris.step(self.pid, claim.number, key)
         add(c, CEPH.hasStep, s)
         add(s, RDF.type, CEPH.ProcessStep)
         add(s, CEPH.stepIndex, step.index)
@@ -307,9 +319,9 @@ class _Emitter:
         add(s, RDFS.label, f"step {step.index} of claim {claim.number}")
         self.span(s, step.span)
         for k in step.consumes:
-            add(s, CEPH.consumes, iris.formula(self.pid, claim.number, k))
+            add(s, CEPH.consumes, iris.formula(self.pid, claim.number, formula_keys.get(k, f"index/{k}")))
         for k in step.produces:
-            add(s, CEPH.produces, iris.formula(self.pid, claim.number, k))
+            add(s, CEPH.produces, iris.formula(self.pid, claim.number, formula_keys.get(k, f"index/{k}")))
         for j, agent in enumerate(step.agents, 1):
             a = iris.agent(s, j)
             add(s, CEPH.hasAgent, a)

@@ -9,20 +9,35 @@ So no file name can replace a system graph, and a patent owns exactly its three 
 
 A patent id is one safe IRI segment (``cephkg.reading.ids``); every other text that goes
 into an IRI (a variable name, a salt-form id, a substance name) is percent-encoded.
-The IRI policy is described in ``docs/architecture.md``.
+
+IRIs are stable: they name a thing by what the text says of it, not by where a parser
+happened to find it. A formula is named by its label (``formula/label/I``) or its image
+placeholder (``formula/placeholder/STR5``) where the text gives one, and only otherwise
+by its position (``formula/index/3``); an alternative of a definition by its group term
+(``alternative/lower-alkyl``); a step by its mark (``step/a``), by its position in a
+sequence (``step/2``), or, for unmarked alternative steps, by a hash of its text; a
+reaction compound by the InChIKey of its generic structure (``cephkg.chem.reactions``).
+The build activity of each build (``id/build/<start time>-<nonce>``) is the one IRI
+that differs between two builds of the same input, and it lives in its own graph.
+The IRI policy is described in ``docs/architecture.md`` (Identifiers).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Sequence
+from functools import lru_cache
 from urllib.parse import quote, unquote
 
 from pyoxigraph import NamedNode
 
 from ..errors import InputError
+from ..model import Formula, Step
 
 __all__ = [
     "BASE",
+    "BUILDS_GRAPH",
     "GRAPH",
     "ID",
     "INDEX_GRAPH",
@@ -34,16 +49,23 @@ __all__ = [
     "SYSTEM_GRAPHS",
     "agent",
     "alternative",
+    "alternative_keys",
     "assignment",
+    "build",
     "chemistry_graph",
     "claim",
+    "claim_compound",
     "compound",
     "coverage_explanation",
     "coverage_reason",
+    "data_file",
     "definition",
     "descriptor",
     "formula",
+    "formula_keys",
     "group_class",
+    "group_concept",
+    "group_scheme",
     "inferred_graph",
     "patent",
     "patent_graph",
@@ -56,10 +78,15 @@ __all__ = [
     "salt_form",
     "salts_clause",
     "segment",
+    "software",
+    "software_release",
     "source",
     "span_nodes",
     "species",
     "step",
+    "step_keys",
+    "structure",
+    "structures_file",
     "substance",
     "variable",
 ]
@@ -71,7 +98,9 @@ ONTOLOGY_IRI = NamedNode(BASE + "ontology")
 ONTOLOGY_GRAPH = NamedNode(GRAPH + "system/ontology")
 REGISTERED_GRAPH = NamedNode(GRAPH + "system/registered")
 INDEX_GRAPH = NamedNode(GRAPH + "system/index")
-SYSTEM_GRAPHS = (ONTOLOGY_GRAPH, REGISTERED_GRAPH, INDEX_GRAPH)
+#: The build activities, and which build generated each patent graph now in the store.
+BUILDS_GRAPH = NamedNode(GRAPH + "system/builds")
+SYSTEM_GRAPHS = (ONTOLOGY_GRAPH, REGISTERED_GRAPH, INDEX_GRAPH, BUILDS_GRAPH)
 #: The SHACL shapes' namespace, and the ontology IRI the reasoner's input is loaded under.
 SHAPES = BASE + "shapes#"
 REASONING_INPUT = BASE + "reasoning/input"
@@ -111,17 +140,58 @@ def claim(patent_id: str, number: int) -> NamedNode:
     return NamedNode(f"{patent(patent_id).value}/claim/{number}")
 
 
-def formula(patent_id: str, number: int, index: int) -> NamedNode:
-    return NamedNode(f"{claim(patent_id, number).value}/formula/{index}")
+def _key_segment(text: str) -> str:
+    """A text as a readable key: letters and digits kept, every other run one ``-``."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
 
 
-def definition(patent_id: str, number: int, variable_name: str, formula_index: int | None = None) -> NamedNode:
-    owner = formula(patent_id, number, formula_index) if formula_index is not None else claim(patent_id, number)
+def _unique(keys: Sequence[str]) -> list[str]:
+    """Keys made unique in order: the second ``k`` is ``k~2``, the third ``k~3``."""
+    seen: dict[str, int] = {}
+    out = []
+    for key in keys:
+        seen[key] = seen.get(key, 0) + 1
+        out.append(key if seen[key] == 1 else f"{key}~{seen[key]}")
+    return out
+
+
+@lru_cache(maxsize=4096)
+def formula_keys(formulas: tuple[Formula, ...]) -> dict[int, str]:
+    """Formula index → the key of its IRI within its claim.
+
+    ``label/<label>`` where the text labels the formula (as shown, or as a later reference
+    names it), ``placeholder/<mark>`` where an image placeholder (``##STR5##``) marks it,
+    else ``index/<position>``. A key met twice in one claim gets ``~2`` (``~3``, …).
+    """
+    keys = []
+    for f in formulas:
+        label = segment(f.label) if f.label else ""
+        mark = _key_segment(f.placeholder) if f.placeholder else ""
+        keys.append(f"label/{label}" if label else f"placeholder/{mark}" if mark else f"index/{f.index}")
+    return dict(zip((f.index for f in formulas), _unique(keys)))
+
+
+def formula(patent_id: str, number: int, key: str) -> NamedNode:
+    """A formula of a claim; ``key`` is its entry in :func:`formula_keys` of the claim's formulas."""
+    return NamedNode(f"{claim(patent_id, number).value}/formula/{key}")
+
+
+def definition(patent_id: str, number: int, variable_name: str, formula_key: str | None = None) -> NamedNode:
+    """A variable definition: of a formula (``formula_key`` as for :func:`formula`) or of the claim."""
+    owner = formula(patent_id, number, formula_key) if formula_key is not None else claim(patent_id, number)
     return NamedNode(f"{owner.value}/definition/{segment(variable_name)}")
 
 
-def alternative(definition_iri: NamedNode, index: int) -> NamedNode:
-    return NamedNode(f"{definition_iri.value}/alternative/{index}")
+@lru_cache(maxsize=4096)
+def alternative_keys(terms: tuple[str, ...]) -> tuple[str, ...]:
+    """The keys of a definition's alternatives, in order: each group term as a readable key
+    (``lower alkoxycarbonyl`` → ``lower-alkoxycarbonyl``), made unique within the definition."""
+    return tuple(_unique([_key_segment(t.lower()) or "term" for t in terms]))
+
+
+def alternative(definition_iri: NamedNode, terms: Sequence[str], index: int) -> NamedNode:
+    """Alternative ``index`` (from 1) of the definition whose alternatives are ``terms``."""
+    return NamedNode(f"{definition_iri.value}/alternative/{alternative_keys(tuple(terms))[index - 1]}")
 
 
 def variable(patent_id: str, number: int, name: str) -> NamedNode:
@@ -136,8 +206,31 @@ def salts_clause(patent_id: str, number: int) -> NamedNode:
     return NamedNode(f"{claim(patent_id, number).value}/salts-clause")
 
 
-def step(patent_id: str, number: int, index: int) -> NamedNode:
-    return NamedNode(f"{claim(patent_id, number).value}/step/{index}")
+@lru_cache(maxsize=4096)
+def step_keys(steps: tuple[Step, ...], relation: str | None) -> dict[int, str]:
+    """Step index → the key of its IRI within its claim.
+
+    A step the text marks (``(1)``, ``(a)``, ``step b``) is named by its mark (``1``, ``a``,
+    ``b``); an unmarked step of a sequence by its position (the order is what the text
+    says); an unmarked alternative by a hash of its text (``text-<12 hex digits>``), since
+    the order of alternatives means nothing. Repeats get ``~2`` (``~3``, …).
+    """
+    keys = []
+    for s in steps:
+        mark = _key_segment(re.sub(r"(?i)^\s*step\s*", "", s.marker)) if s.marker else ""
+        if mark:
+            keys.append(mark)
+        elif relation == "alternatives":
+            digest = hashlib.sha256(" ".join(s.text.lower().split()).encode("utf-8")).hexdigest()[:12]
+            keys.append(f"text-{digest}")
+        else:
+            keys.append(str(s.index))
+    return dict(zip((s.index for s in steps), _unique(keys)))
+
+
+def step(patent_id: str, number: int, key: str) -> NamedNode:
+    """A step of a process claim; ``key`` is its entry in :func:`step_keys` of the claim's steps."""
+    return NamedNode(f"{claim(patent_id, number).value}/step/{key}")
 
 
 def agent(step_iri: NamedNode, index: int) -> NamedNode:
@@ -220,17 +313,65 @@ def assignment(explanation: NamedNode, variable_label: str) -> NamedNode:
 
 
 def group_class(class_id: str) -> NamedNode:
-    """The ontology class of a substituent term (``class_id`` from the vocabulary)."""
+    """The class (and concept) of a listed substituent term (``class_id`` from the vocabulary)."""
     return NamedNode(_CEPH + segment(class_id))
 
 
-def reaction_compound(canonical: str) -> NamedNode:
-    """One IRI per canonical generic structure, whatever patent it appears in."""
-    return NamedNode(f"{ID}reaction-compound/{hashlib.sha256(canonical.encode('utf-8')).hexdigest()[:20]}")
+def group_scheme(patent_id: str) -> NamedNode:
+    """The concept scheme of the group terms one patent uses that the vocabulary does not list."""
+    return NamedNode(f"{patent(patent_id).value}/groups")
+
+
+def group_concept(patent_id: str, term_id: str) -> NamedNode:
+    """A concept of the patent's own scheme (``term_id``: the CamelCase id the grammar gives it)."""
+    return NamedNode(f"{group_scheme(patent_id).value}/{segment(term_id)}")
+
+
+def reaction_compound(key: str) -> NamedNode:
+    """One IRI per generic structure, whatever patent it appears in: ``key`` is the
+    version-independent key of :func:`cephkg.chem.reactions.reaction_compound_key`."""
+    return NamedNode(f"{ID}reaction-compound/{segment(key)}")
+
+
+def claim_compound(patent_id: str, number: int, group: int) -> NamedNode:
+    """A reaction compound known only by its formula in one claim (no structure)."""
+    return NamedNode(f"{claim(patent_id, number).value}/compound/{group}")
 
 
 def substance(name: str) -> NamedNode:
     return NamedNode(f"{ID}substance/{segment(name.replace(' ', '-'))}")
+
+
+# -- curated structures and provenance ---------------------------------------------------
+
+def structures_file(patent_id: str) -> NamedNode:
+    """The sidecar file of curated structures of a patent (a ``prov:Entity``)."""
+    return NamedNode(f"{patent(patent_id).value}/structures")
+
+
+def structure(formula_iri: NamedNode) -> NamedNode:
+    """The curated structure of a formula."""
+    return NamedNode(f"{formula_iri.value}/curated-structure")
+
+
+def build(started: str, nonce: str) -> NamedNode:
+    """One build: ``started`` its start time (compact UTC), ``nonce`` a random tag."""
+    return NamedNode(f"{ID}build/{segment(started)}-{segment(nonce)}")
+
+
+def software(name: str) -> NamedNode:
+    """A program (cephkg, RDKit, OPSIN, ...), whatever its version."""
+    return NamedNode(f"{ID}software/{segment(name.lower())}")
+
+
+def software_release(name: str, version: str) -> NamedNode:
+    """One version of a program."""
+    return NamedNode(f"{software(name).value}/{segment(version)}")
+
+
+def data_file(sha256: str) -> NamedNode:
+    """A rule, vocabulary or ontology file of cephkg, by its content (its SHA-256)."""
+    return NamedNode(f"{ID}data-file/{segment(sha256)}")
 
 
 # -- graphs -----------------------------------------------------------------------------

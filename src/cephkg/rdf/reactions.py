@@ -1,7 +1,10 @@
 """Process claims as reactions in triples: steps, types, participants, substances, order.
 
-Reaction compounds are shared across patents by their canonical generic structure;
-a formula with no structure is a compound of its own claim.
+Reaction compounds are shared across patents by their generic structure, named by its
+version-independent key (:func:`cephkg.chem.reactions.reaction_compound_key`: the
+InChIKey of the structure); a formula with no structure is a compound of its own claim.
+(The curated structure itself is described in the patent's chemistry graph:
+``<formula> ceph:hasCuratedStructure <structure>``.)
 """
 
 from __future__ import annotations
@@ -10,8 +13,8 @@ import itertools
 
 import pyoxigraph as ox
 
-from ..chem.reactions import Route
-from ..model import Patent
+from ..chem.reactions import Route, reaction_compound_key
+from ..model import Claim, Patent
 from . import iris
 from .terms import Triples
 from .vocab import CEPH, RDF, RDFS
@@ -23,8 +26,12 @@ def reaction_compound(patent_id: str, key: str) -> ox.NamedNode:
     """The IRI of a reaction compound key (see ``cephkg.chem.reactions.local_compound_key``)."""
     if key.startswith("@"):
         claim, group = key[1:].split(":", 1)
-        return ox.NamedNode(f"{iris.claim(patent_id, int(claim)).value}/compound/{group}")
-    return iris.reaction_compound(key)
+        return iris.claim_compound(patent_id, int(claim), int(group))
+    return iris.reaction_compound(reaction_compound_key(key))
+
+
+def _claim(patent: Patent, number: int) -> Claim:
+    return next(c for c in patent.claims if c.number == number)
 
 
 def route_triples(patent: Patent, routes: tuple[Route, ...], out: Triples | None = None) -> Triples:
@@ -38,6 +45,16 @@ def route_triples(patent: Patent, routes: tuple[Route, ...], out: Triples | None
 def _route(patent: Patent, r: Route, out: Triples) -> None:
     pid, add = patent.patent_id, out.add
     c = iris.claim(pid, r.claim)
+    own = _claim(patent, r.claim)
+    formula_keys = iris.formula_keys(own.formulas)
+    step_keys = iris.step_keys(own.steps, own.steps_relation)
+
+    def formula(index: int) -> ox.NamedNode:
+        return iris.formula(pid, r.claim, formula_keys.get(index, f"index/{index}"))
+
+    def step(index: int) -> ox.NamedNode:
+        return iris.step(pid, r.claim, step_keys[index])
+
     for n in r.produces_compound_of_claims:
         add(c, CEPH.producesCompoundOfClaim, iris.claim(pid, n))
     for index, _name, _label in r.species:
@@ -45,7 +62,7 @@ def _route(patent: Patent, r: Route, out: Triples) -> None:
     if r.inherits_from is not None:
         return  # the parent claim carries the steps
     for t in r.targets:
-        add(c, CEPH.routeTarget, iris.formula(pid, r.claim, t.formula))
+        add(c, CEPH.routeTarget, formula(t.formula))
     intermediate = {i.compound for i in r.intermediates}
     smiles = dict(r.compounds)
     seen: set[str] = set()
@@ -60,24 +77,27 @@ def _route(patent: Patent, r: Route, out: Triples) -> None:
             add(node, CEPH.genericSmiles, smiles.get(key))
         return node
 
-    for step in r.steps:
-        s = iris.step(pid, r.claim, step.index)
-        if step.reaction_type is not None:
-            add(s, CEPH.reactionType, ox.NamedNode(step.reaction_type.iri))
-        add(s, CEPH.reactionSmarts, step.smarts)
-        for prop, participants in ((CEPH.hasReactant, step.reactants), (CEPH.hasProduct, step.products)):
+    def participant(formula_index: int, key: str) -> ox.NamedNode:
+        node = compound(key)
+        add(formula(formula_index), CEPH.denotesCompound, node)
+        return node
+
+    for rs in r.steps:
+        s = step(rs.index)
+        if rs.reaction_type is not None:
+            add(s, CEPH.reactionType, ox.NamedNode(rs.reaction_type.iri))
+        add(s, CEPH.reactionSmarts, rs.smarts)
+        for prop, participants in ((CEPH.hasReactant, rs.reactants), (CEPH.hasProduct, rs.products)):
             for p in participants:
-                node = compound(p.compound)
-                add(s, prop, node)
-                add(iris.formula(pid, r.claim, p.formula), CEPH.denotesCompound, node)
-        for use in step.agents:
+                add(s, prop, participant(p.formula, p.compound))
+        for use in rs.agents:
             for name in use.substances:
                 sub = iris.substance(name)
                 add(iris.agent(s, use.index), CEPH.denotesSubstance, sub)
                 add(sub, RDF.type, CEPH.Substance)
                 add(sub, RDFS.label, name)
     for t in r.targets:
-        add(iris.formula(pid, r.claim, t.formula), CEPH.denotesCompound, compound(t.compound))
+        participant(t.formula, t.compound)
     if r.relation == "sequence":
         for first, then in itertools.pairwise(r.steps):
-            add(iris.step(pid, r.claim, first.index), CEPH.nextStep, iris.step(pid, r.claim, then.index))
+            add(step(first.index), CEPH.nextStep, step(then.index))

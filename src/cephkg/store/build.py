@@ -3,20 +3,31 @@
 A file that cannot be read is reported and skipped; the other files are built. Each patent
 reaches the store in one atomic write (its graphs and its record together), and is
 reported through ``on_file`` as soon as it is written.
+
+Each build is recorded as a ``prov:Activity`` in the builds graph (when it started and
+ended, the versions of cephkg, Python, RDKit, OPSIN and pyoxigraph, the SHA-256 of every
+rule and vocabulary file), and every patent graph it writes is ``prov:wasGeneratedBy``
+it (:mod:`cephkg.rdf.provenance`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import pyoxigraph as ox
+import rdkit
 
 from ..chem.chemistry import patent_chemistry
 from ..chem.compounds import SpeciesResolution, resolve_species
 from ..chem.coverage import PatentScope, species_targets
 from ..chem.inference import InferenceOutcome, resolve_descriptions, scope_with_inference
 from ..chem.named_groups import named_group_terms, resolve_named_groups, vocabulary_for
+from ..chem.names import opsin_version
 from ..chem.reactions import routes
 from ..chem.structures import (
     StructureFile,
@@ -27,7 +38,8 @@ from ..chem.structures import (
 from ..chem.terms import term_repairer
 from ..errors import CephkgError, Diagnostic
 from ..model import Patent
-from ..rdf import chemistry_triples, claims_graph_triples, iris
+from ..rdf import chemistry_triples, claims_graph_triples, iris, structure_triples
+from ..rdf.provenance import BuildInfo, build_info, build_triples, ended_triples
 from ..reading import read_file, read_patents, read_text
 from .local import KnowledgeStore
 from .records import PatentRecord, SpeciesStructure
@@ -103,6 +115,7 @@ class _Parsed:
     patent: Patent
     sidecar: dict[str, Any] | None
     structures: StructureFile | None
+    sidecar_sha256: str | None = None
 
 
 def _read(path: Path, patent_id: str | None, fmt: str | None) -> list[_Parsed]:
@@ -113,7 +126,21 @@ def _read(path: Path, patent_id: str | None, fmt: str | None) -> list[_Parsed]:
         return [_Parsed(0, path, patent, None, None) for patent in patents]
     data = read_sidecar(side)
     structures = parse_structures(data, str(side), patents[0])
-    return [_Parsed(0, path, patents[0], data, structures)]
+    sha256 = hashlib.sha256(side.read_bytes()).hexdigest()
+    return [_Parsed(0, path, patents[0], data, structures, sha256)]
+
+
+def _now() -> datetime:
+    """The time a build starts and ends (UTC); tests replace it to build "on another day"."""
+    return datetime.now(UTC)
+
+
+def _start_build(store: KnowledgeStore) -> BuildInfo:
+    """Record a new build activity in the builds graph, with what it runs on."""
+    info = build_info(_now(), (("RDKit", rdkit.__version__), ("OPSIN", opsin_version()),
+                               ("pyoxigraph", ox.__version__)))
+    store.add_triples(iris.BUILDS_GRAPH, build_triples(info))
+    return info
 
 
 def _record(parsed: _Parsed, species: Sequence[SpeciesResolution],
@@ -170,12 +197,13 @@ def build(paths: Sequence[str | Path], store: KnowledgeStore, *,
                                          f"{path}: patent id {patent_id!r} is already used by {seen[patent_id]}"))
             else:
                 seen[patent_id] = str(path)
-                parsed.append(_Parsed(order, path, item.patent, item.sidecar, item.structures))
+                parsed.append(_Parsed(order, path, item.patent, item.sidecar, item.structures, item.sidecar_sha256))
             order += 1
     named = resolve_named_groups([p.patent for p in parsed], opsin_cache(store))
     resolutions = resolve_species([p.patent for p in parsed], opsin_cache(store), named)
     descriptions = resolve_descriptions([p.patent for p in parsed], opsin_cache(store))
     compounds = [r.compound for r in resolutions.values() if r.compound is not None]
+    activity = _start_build(store) if parsed else None
     for item in parsed:
         patent = item.patent
         try:
@@ -188,15 +216,19 @@ def build(paths: Sequence[str | Path], store: KnowledgeStore, *,
             # Formulas without a curated structure get one inferred from the named compounds.
             scope, inferred = scope_with_inference(curated, descriptions)
             chemistry = patent_chemistry(scope, resolutions, compounds, inferred)
+            derived = chemistry_triples(chemistry, patent)
+            if item.structures is not None:
+                structure_triples(patent, item.structures, item.sidecar_sha256, derived)
             graphs = {
                 iris.patent_graph(patent.patent_id): claims_graph_triples(patent, routes(patent, scope.structures)),
                 # Chemistry is derived (OPSIN, curated structures, coverage), so it lives in its own
                 # graph, apart from what was read from the text.
-                iris.chemistry_graph(patent.patent_id): chemistry_triples(chemistry),
+                iris.chemistry_graph(patent.patent_id): derived,
             }
-            triples = store.write_patent(patent.patent_id, _record(item, mine, inferred, mine_named).to_json(), graphs)
+            triples = store.write_patent(patent.patent_id, _record(item, mine, inferred, mine_named).to_json(), graphs,
+                                         activity.iri if activity is not None else None, iris.source(patent.patent_id))
             report(item.order, FileReport(str(item.path), patent.patent_id, len(patent.claims), triples,
-                                          patent.diagnostics))
+                                          patent.diagnostics + chemistry.diagnostics))
         except CephkgError as exc:
             report(item.order, FileReport(str(item.path), patent.patent_id, 0, 0, (), str(exc)))
         except Exception as exc:
@@ -204,4 +236,6 @@ def build(paths: Sequence[str | Path], store: KnowledgeStore, *,
                                           f"{item.path}: internal error: {exc!r}"))
     if parsed:
         refresh_registered(store)
+    if activity is not None:
+        store.add_triples(iris.BUILDS_GRAPH, ended_triples(activity, _now()))
     return BuildReport(tuple(reports[i] for i in sorted(reports)))

@@ -6,9 +6,10 @@ A patent lives in its own named graphs (``graph/patent/<id>`` and ``…/chemistr
 commands that decide coverage need nothing but the store.
 
 A patent is written atomically: its index entry is removed first, its old graphs dropped,
-then its new graphs *and* its index entry are added in one transaction. A build killed
-at any point leaves the patent either complete and indexed, or not indexed; commands read
-only indexed patents and name any graphs left without an entry (:meth:`incomplete_patents`).
+then its new graphs *and* its index entry are added in one transaction (with, in the
+builds graph, which build generated them). A build killed at any point leaves the patent
+either complete and indexed, or not indexed; commands read only indexed patents and name
+any graphs left without an entry (:meth:`incomplete_patents`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..errors import QueryError, StoreError, StoreLockedError
 from ..rdf import iris
 from ..rdf.ontology import ontology_quads
 from ..rdf.terms import from_rdflib
+from ..rdf.vocab import PROV
 
 __all__ = ["DEFAULT_STORE", "KnowledgeStore", "QueryResult", "Term", "python_value", "to_rdflib"]
 
@@ -182,6 +184,16 @@ class KnowledgeStore:
     def drop_graph(self, graph_iri: ox.NamedNode | str) -> None:
         self.oxigraph.remove_graph(_named(graph_iri))
 
+    def add_triples(self, graph_iri: ox.NamedNode | str, triples: Iterable[ox.Triple]) -> int:
+        """Add ``triples`` to a graph (what it holds already stays), in one transaction."""
+        graph_iri = _named(graph_iri)
+        quads = [ox.Quad(t.subject, t.predicate, t.object, graph_iri) for t in dict.fromkeys(triples)]
+        try:
+            self.oxigraph.extend(quads)
+        except OSError as exc:
+            raise StoreError(f"cannot write graph <{graph_iri.value}>: {_one_line(exc)}") from exc
+        return len(quads)
+
     def load_ontology(self) -> int:
         """(Re)load the ontology files into the ontology graph."""
         quads = ontology_quads(iris.ONTOLOGY_GRAPH)
@@ -212,11 +224,17 @@ class KnowledgeStore:
 
     # -- patents ----------------------------------------------------------------------
 
-    def write_patent(self, patent_id: str, record: str, graphs: Mapping[ox.NamedNode, Iterable[ox.Triple]]) -> int:
+    def write_patent(self, patent_id: str, record: str, graphs: Mapping[ox.NamedNode, Iterable[ox.Triple]],
+                     build: ox.NamedNode | None = None, derived_from: ox.NamedNode | None = None) -> int:
         """Replace one patent atomically: its graphs and its index entry appear together.
 
         ``record`` is the patent's record (JSON text); ``graphs`` maps each of the patent's
-        graphs to its triples. Returns the number of triples written.
+        graphs to its triples; ``build`` is the build activity writing them and
+        ``derived_from`` the input file they were read from (its ``ceph:SourceDocument``),
+        recorded in the builds graph (``<graph> prov:wasGeneratedBy <build>``,
+        ``<graph> prov:wasDerivedFrom <file>``) in the same transaction, in place of what
+        was recorded for the patent before. Returns the number of triples written to the
+        patent's graphs.
         """
         patent = iris.patent(patent_id)
         owned = set(iris.patent_graphs(patent_id))
@@ -225,12 +243,16 @@ class KnowledgeStore:
             raise StoreError(f"patent {patent_id!r} cannot write graph(s) it does not own: "
                              f"{', '.join(g.value for g in stray)}")
         quads = [ox.Quad(t.subject, t.predicate, t.object, g) for g, ts in graphs.items() for t in dict.fromkeys(ts)]
+        generated = [ox.Quad(g, PROV.wasGeneratedBy, build, iris.BUILDS_GRAPH) for g in graphs] if build else []
+        if derived_from is not None:
+            generated += [ox.Quad(g, PROV.wasDerivedFrom, derived_from, iris.BUILDS_GRAPH) for g in graphs]
         try:
             for q in list(self.oxigraph.quads_for_pattern(patent, RECORD, None, iris.INDEX_GRAPH)):
                 self.oxigraph.remove(q)
+            self._forget_generation(owned)
             for g in owned:
                 self.oxigraph.remove_graph(g)
-            self.oxigraph.extend([*quads, ox.Quad(patent, RECORD, ox.Literal(record), iris.INDEX_GRAPH)])
+            self.oxigraph.extend([*quads, *generated, ox.Quad(patent, RECORD, ox.Literal(record), iris.INDEX_GRAPH)])
         except OSError as exc:
             raise StoreError(f"cannot write patent {patent_id!r}: {_one_line(exc)}") from exc
         return len(quads)
@@ -239,8 +261,15 @@ class KnowledgeStore:
         patent = iris.patent(patent_id)
         for q in list(self.oxigraph.quads_for_pattern(patent, RECORD, None, iris.INDEX_GRAPH)):
             self.oxigraph.remove(q)
+        self._forget_generation(iris.patent_graphs(patent_id))
         for g in iris.patent_graphs(patent_id):
             self.oxigraph.remove_graph(g)
+
+    def _forget_generation(self, graphs: Iterable[ox.NamedNode]) -> None:
+        """Remove what the builds graph says of these graphs (they are about to be replaced or dropped)."""
+        for g in graphs:
+            for q in list(self.oxigraph.quads_for_pattern(g, None, None, iris.BUILDS_GRAPH)):
+                self.oxigraph.remove(q)
 
     def patent_ids(self) -> list[str]:
         """Ids of the complete (indexed) patents in the store."""
