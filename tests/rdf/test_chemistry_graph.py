@@ -156,14 +156,14 @@ def test_inferred_structures_and_undecided_claims_are_in_the_graph(tmp_path: Pat
     with KnowledgeStore(tmp_path / "store") as store:
         assert not build([folder], store).failed
         g = store.graph(iris.chemistry_graph(ID_002))
-        f = URIRef(f"{C}{ID_002}/claim/1/formula/1")
+        f = URIRef(f"{C}{ID_002}/claim/1/formula/index/1")  # no label, no placeholder: named by position
         assert g.value(f, CEPH.structureSource) == Literal("inferred")
         assert g.value(f, CEPH.structureOrigin) == Literal("inference")
         assert str(g.value(f, CEPH.structureSmiles)).endswith("|$_R2;;;;;;;;;;;;;;;;;;;_R1;;;;$|")
         assert Literal("consistent with all 9 compound(s) at their own claims' definitions") in set(
             g.objects(f, CEPH.inferenceEvidence))
         other = store.graph(iris.chemistry_graph("nospecies"))
-        f1 = URIRef(f"{C}nospecies/claim/1/formula/1")
+        f1 = URIRef(f"{C}nospecies/claim/1/formula/placeholder/STR1")  # named by its image placeholder
         assert other.value(f1, CEPH.inferenceFailure) == Literal(
             "no compound named in the patent resolved to a structure")
         claim = URIRef(f"{C}nospecies/claim/1")

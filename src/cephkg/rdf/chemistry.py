@@ -77,9 +77,11 @@ def _formula_of(patent: Patent, number: int, index: int) -> ox.NamedNode | None:
     return None
 
 
-def link_triples(link: CoverageLink, out: Triples, patent: Patent | None = None) -> None:
+def link_triples(link: CoverageLink, out: Triples, patent: Patent | None = None,
+                 curated: frozenset[tuple[int, int]] = frozenset()) -> None:
     """One coverage link and its explanation; with the claim's ``patent`` at hand, an
-    explanation decided on a curated structure is ``prov:wasDerivedFrom`` that structure."""
+    explanation decided on a curated structure (one of ``curated``: (claim, formula) of the
+    sidecar's structures) is ``prov:wasDerivedFrom`` that structure."""
     v = link.verdict
     c = iris.claim(v.patent, v.claim)
     k = iris.compound(link.compound)
@@ -96,7 +98,8 @@ def link_triples(link: CoverageLink, out: Triples, patent: Patent | None = None)
     add(e, CEPH.coverageVia, v.via)
     add(e, CEPH.hasCoverageRoute, concept(CEPH.CoverageRouteScheme, v.via))
     where = _WHERE.match(v.structure or "")
-    if where is not None and patent is not None and patent.patent_id == v.patent:
+    if where is not None and patent is not None and patent.patent_id == v.patent \
+            and (int(where.group(1)), int(where.group(2))) in curated:
         f = _formula_of(patent, int(where.group(1)), int(where.group(2)))
         if f is not None:
             add(e, PROV.wasDerivedFrom, iris.structure(f))
@@ -165,10 +168,11 @@ def chemistry_triples(chem: PatentChemistry, patent: Patent, out: Triples | None
                 add(node, SKOS.broader, _group(chem, parent, listed))
     for a in chem.alternatives:
         add(_alternative(patent, a), CEPH.substituentClass, _group(chem, a.class_id, a.listed))
+    curated = frozenset((s.claim, s.formula) for s in chem.structures if s.source == "curated")
     for link in chem.links:
-        link_triples(link, out, patent)
+        link_triples(link, out, patent, curated)
     for link in chem.undecided:
-        link_triples(link, out, patent)
+        link_triples(link, out, patent, curated)
     for s in chem.structures:
         f = _formula_of(patent, s.claim, s.formula)
         if f is None:

@@ -173,12 +173,14 @@ class _Emitter:
             add(s, CEPH.text, shared.text)
             add(s, CEPH.variesIndependently, shared.independently)
             self.span(s, shared.span)
+            stated = [*claim.definitions, *(d for f in claim.formulas for d in f.definitions)]
             for name in shared.variables:
                 add(s, CEPH.aboutVariable, self.variable(claim, name))
-                for d in claim.definitions:
-                    if d.variable == name and d.span == shared.span:
-                        add(s, CEPH.givesDefinition, self.definition_iris.get((claim.number, d.span, name),
-                                                                             iris.definition(self.pid, claim.number, name)))
+                given = {self.definition_iris[(claim.number, d.span, name)] for d in stated
+                         if d.variable == name and d.span == shared.span
+                         and (claim.number, d.span, name) in self.definition_iris}
+                for iri in sorted(given, key=lambda n: n.value):
+                    add(s, CEPH.givesDefinition, iri)
         for k, joint in enumerate(claim.joint_definitions, 1):
             j = iris.joint_definition(self.pid, claim.number, k)
             add(c, CEPH.hasJointDefinition, j)
