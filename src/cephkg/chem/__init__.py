@@ -13,7 +13,10 @@ from __future__ import annotations
 from .chemistry import AlternativeClass, CoverageLink, PatentChemistry, patent_chemistry
 from .compounds import CompoundRecord, SpeciesResolution, resolve_species
 from .coverage import CoverageResult, PatentScope, Verdict, covers, scope_for
+from .guard import route_rdkit_log
 from .terms import term_repairer
+
+route_rdkit_log()  # RDKit speaks through Python logging, never in the middle of cephkg's output
 
 __all__ = ["AlternativeClass", "CompoundRecord", "CoverageLink", "CoverageResult", "PatentChemistry",
            "PatentScope", "SpeciesResolution", "Verdict", "covers", "patent_chemistry", "resolve_species",

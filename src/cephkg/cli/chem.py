@@ -26,8 +26,12 @@ __all__ = ["add_compound_command", "check_command", "covers_command"]
 @click.option("--patent", "patents", multiple=True, help="Only this patent (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--explain", is_flag=True, help="Print every reason of every hit and near miss.")
+@click.option("--time-budget", "time_budget", type=click.FloatRange(min=0.001), default=None, metavar="SECONDS",
+              help="Time the compound may take; claims not reached are reported undecided "
+                   "[default: limit coverage.time_budget_s].")
 @_store_option
-def covers_command(compound: str, patents: tuple[str, ...], as_json: bool, explain: bool, store_dir: Path) -> None:
+def covers_command(compound: str, patents: tuple[str, ...], as_json: bool, explain: bool, time_budget: float | None,
+                   store_dir: Path) -> None:
     """Which claims cover COMPOUND (SMILES, InChI or a chemical name), and why."""
     from ..chem.coverage import covers
     from ..store.scopes import load_scopes, opsin_cache
@@ -35,7 +39,7 @@ def covers_command(compound: str, patents: tuple[str, ...], as_json: bool, expla
     try:
         with open_store(store_dir) as store:
             loaded = load_scopes(store, list(patents) or None)
-            result = covers(compound, loaded.scopes, opsin_cache(store))
+            result = covers(compound, loaded.scopes, opsin_cache(store), time_budget)
     except CephkgError as exc:
         _fail(str(exc))
     warn(loaded.warning())
@@ -59,6 +63,11 @@ def covers_command(compound: str, patents: tuple[str, ...], as_json: bool, expla
         if explain:
             for r in n.reasons[1:]:
                 click.echo(f"    - {r}")
+    for u in result.undecided:
+        click.echo(f"undecided {u.patent} claim {u.claim}: {u.reasons[0]}")
+    if result.undecided:
+        warn(f"{len(result.undecided)} claim(s) left undecided: the time budget for this compound was spent "
+             "(limit coverage.time_budget_s)")
 
 
 @click.command("add-compound")
