@@ -7,13 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 extras="${1:-}"
 
+# shellcheck source=scripts/apt-install.sh
+. scripts/apt-install.sh
+
 if ! command -v java >/dev/null 2>&1; then
   echo "setup: java not found; installing default-jre-headless" >&2
-  if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
-    echo "setup: cannot install Java without root; install default-jre-headless and rerun" >&2; exit 1
-  fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq default-jre-headless >/dev/null
+  apt_install default-jre-headless
 fi
 
 python=${PYTHON:-python3}

@@ -43,6 +43,9 @@ def covers_command(compound: str, patents: tuple[str, ...], as_json: bool, expla
     except CephkgError as exc:
         _fail(str(exc))
     warn(loaded.warning())
+    if result.undecided:
+        warn(f"{len(result.undecided)} claim(s) left undecided: the time budget for this compound was spent "
+             "(limit coverage.time_budget_s)")
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -65,9 +68,6 @@ def covers_command(compound: str, patents: tuple[str, ...], as_json: bool, expla
                 click.echo(f"    - {r}")
     for u in result.undecided:
         click.echo(f"undecided {u.patent} claim {u.claim}: {u.reasons[0]}")
-    if result.undecided:
-        warn(f"{len(result.undecided)} claim(s) left undecided: the time budget for this compound was spent "
-             "(limit coverage.time_budget_s)")
 
 
 @click.command("add-compound")
