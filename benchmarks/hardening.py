@@ -18,7 +18,6 @@ import json
 import os
 import random
 import re
-import resource
 import shutil
 import signal
 import socket
@@ -27,12 +26,11 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 from collections import Counter
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "patents"
@@ -81,7 +79,7 @@ def copies(folder: Path, n: int) -> Path:
 def seed_store(tmp: Path, n: int = 0) -> Path:
     store = tmp / "store"
     paths = [str(EXAMPLES)] + ([str(copies(tmp / "copies", n))] if n else [])
-    rc, out, err, *_ = cephkg("build", *paths, "--store", str(store), "-q")
+    rc, _out, err, *_ = cephkg("build", *paths, "--store", str(store), "-q")
     if rc != 0:
         raise SystemExit(f"build failed: {err}")
     return store
@@ -102,7 +100,7 @@ def nested_cores(n: int) -> str:
 def covers_large(tmp: Path) -> dict[str, Any]:
     store = seed_store(tmp)
     smiles = nested_cores(65)
-    rc, out, err, secs, peak = cephkg("covers", smiles, "--store", str(store), "--json", timeout=900)
+    rc, out, _err, secs, peak = cephkg("covers", smiles, "--store", str(store), "--json", timeout=900)
     undecided = len(json.loads(out).get("undecided", [])) if rc == 0 and out.startswith("{") else None
     return {"what": "covers of a 2,113-atom molecule (65 nested cephem cores)", "exit": rc, "seconds": round(secs, 1),
             "peak_mb": peak, "undecided_claims": undecided}
@@ -128,7 +126,7 @@ def sidecar_huge(tmp: Path) -> dict[str, Any]:
 def rdkit_log(tmp: Path) -> dict[str, Any]:
     store = seed_store(tmp)
     salt = "Nc1nc(/C(=N/O)C(=O)NC2C(=O)N3C(C(=O)O)=C(C=C)CSC23)cs1.[H+]"
-    rc, out, err, secs, peak = cephkg("covers", salt, "--store", str(store))
+    rc, _out, err, _secs, _peak = cephkg("covers", salt, "--store", str(store))
     return {"what": "covers of a salt with a bare [H+]: RDKit lines on stderr", "exit": rc,
             "rdkit_lines": sum(1 for line in err.splitlines() if re.match(r"\[\d\d:\d\d:\d\d\]", line))}
 
@@ -179,11 +177,12 @@ def query_cross_product(tmp: Path) -> dict[str, Any]:
 def query_writes(tmp: Path) -> dict[str, Any]:
     store = seed_store(tmp)
     ethanol = "CCO"
-    count = "# title: registered\nSELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/cephkg/graph/system/registered> { ?s ?p ?o } }\n"
+    count = ("# title: registered\nSELECT (COUNT(*) AS ?n) WHERE { "
+             "GRAPH <https://w3id.org/cephkg/graph/system/registered> { ?s ?p ?o } }\n")
     rq = tmp / "count.rq"
     rq.write_text(count)
     before = cephkg("query", str(rq), "--store", str(store), "--format", "csv")[1].split()[-1]
-    rc, out, err, secs, _ = cephkg("query", "claims-covering-compound", "--param", f"compound={ethanol}",
+    _rc, _out, err, _secs, _ = cephkg("query", "claims-covering-compound", "--param", f"compound={ethanol}",
                                    "--store", str(store), "--format", "csv")
     after = cephkg("query", str(rq), "--store", str(store), "--format", "csv")[1].split()[-1]
     name = ("pivaloyloxymethyl 7-[2-(2-aminothiazol-4-yl)-2-hydroxyiminoacetamido]-3-vinyl-3-cephem-4-carboxylate")
@@ -192,7 +191,8 @@ def query_writes(tmp: Path) -> dict[str, Any]:
     api = subprocess.run([sys.executable, "-c", f"""
 from cephkg import KnowledgeStore, run_query
 with KnowledgeStore({str(store)!r}) as s:
-    print(len(run_query(s, 'processes-producing-compound', compound={name!r})))"""], capture_output=True, text=True)
+    print(len(run_query(s, 'processes-producing-compound', compound={name!r})))"""], capture_output=True, text=True,
+                         check=False)
     return {"what": "cephkg query with a compound SMILES; processes-producing-compound CLI vs API",
             "registered_triples_before": int(before), "registered_triples_after": int(after),
             "stderr": err.strip()[:160], "processes_rows_cli": cli_rows, "processes_rows_api": int(api.stdout or -1)}
@@ -224,7 +224,7 @@ print('open', flush=True)
 time.sleep(30)"""], stdout=subprocess.PIPE)
     assert holder.stdout is not None
     holder.stdout.readline()
-    rc, out, err, *_ = cephkg("build", str(EXAMPLES), "--store", str(store))
+    rc, _out, err, *_ = cephkg("build", str(EXAMPLES), "--store", str(store))
     holder.kill()
     holder.wait()
     return {"what": "a build while another process writes the store", "exit": rc, "stderr": err.strip()[:300]}
@@ -248,7 +248,8 @@ from cephkg.rdf import iris
 with KnowledgeStore({str(store)!r}) as s:
     ids = s.patent_ids()
     broken = [p for p in ids if not s.triples(iris.patent_graph(p)) or not s.triples(iris.chemistry_graph(p))]
-    print(json.dumps([len(ids), s.incomplete_patents(), broken]))"""], capture_output=True, text=True).stdout
+    print(json.dumps([len(ids), s.incomplete_patents(), broken]))"""], capture_output=True, text=True,
+                         check=False).stdout
     indexed, incomplete, broken = json.loads(out) if out.strip() else (None, None, None)
     return {"indexed": indexed, "incomplete": incomplete, "indexed_but_broken": broken}
 
@@ -312,7 +313,7 @@ def kill_export(tmp: Path) -> dict[str, Any]:
 # -- serve -----------------------------------------------------------------------------------
 
 class _Recorder(BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         _Recorder.hits.append(self.path)

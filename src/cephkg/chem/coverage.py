@@ -205,7 +205,7 @@ class _BudgetSpent(Exception):
 
 def _matches(target: Chem.Mol, query: Chem.Mol, budget: TimeBudget | None, *, chirality: bool) -> tuple[tuple[int, ...], ...]:
     """Substructure matches (not uniquified, at most ``coverage.max_matches``) within the budget."""
-    params = Chem.SubstructMatchParameters()
+    params: Any = Chem.SubstructMatchParameters()  # RDKit's stub types its fields as the class itself
     params.uniquify = False
     params.useChirality = chirality
     params.maxMatches = int(limit("coverage.max_matches"))

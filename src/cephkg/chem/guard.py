@@ -29,7 +29,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from ..errors import CephkgError, ResolutionError
 from ..limits import limit
@@ -45,7 +45,6 @@ _ELEMENT = re.compile(r"([A-Z][a-z]?)(\d*)")
 _MULTIPLIER = re.compile(r"^(\d+)(?=[A-Z])")
 
 _RDKIT_LOGGER = "rdkit"
-_routed = False
 _capture = threading.local()
 
 
@@ -66,20 +65,18 @@ def _clean(message: str) -> str:
 
 def route_rdkit_log() -> None:
     """Send RDKit's log to Python logging only (never straight to stderr); idempotent."""
-    global _routed
-    if _routed:
+    logger = logging.getLogger(_RDKIT_LOGGER)
+    if any(isinstance(h, _Collector) for h in logger.handlers):
         return
     from rdkit import rdBase
 
     rdBase.LogToPythonLogger()
-    logger = logging.getLogger(_RDKIT_LOGGER)
     for handler in list(logger.handlers):
         if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
             logger.removeHandler(handler)
     logger.addHandler(logging.NullHandler())  # nothing configured: dropped, not printed by logging's last resort
     logger.addHandler(_Collector())
     logger.propagate = True  # an application that configures logging sees RDKit's messages
-    _routed = True
 
 
 @contextmanager
@@ -158,10 +155,10 @@ def _worker_main() -> None:  # pragma: no cover - runs in the worker
         pass
     route_rdkit_log()
     try:
-        fn = importlib.import_module(module_name)
+        target: Any = importlib.import_module(module_name)
         for part in qualname.split("."):
-            fn = getattr(fn, part)
-        result: tuple[str, Any] = ("ok", fn(*args))
+            target = getattr(target, part)
+        result: tuple[str, Any] = ("ok", target(*args))
     except CephkgError as exc:
         result = ("error", str(exc))
     except MemoryError:
@@ -206,10 +203,13 @@ def run_isolated(fn: Callable[..., T], *args: Any, what: str) -> T:
             process.kill()
             process.wait(5)
     code = process.returncode
-    try:
-        status, payload = pickle.loads(out) if out else ("crash", None)
-    except Exception:
-        status, payload = "crash", None
+    status: str = "crash"
+    payload: Any = None
+    if out:
+        try:
+            status, payload = pickle.loads(out)
+        except Exception:
+            status = "crash"
     if status == "crash" or code != 0:
         how = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
         if code == 0:
@@ -220,5 +220,4 @@ def run_isolated(fn: Callable[..., T], *args: Any, what: str) -> T:
                               "(limit structure.worker_memory_mb)")
     if status != "ok":
         raise ResolutionError(f"{what}: {payload}")
-    result: T = payload
-    return result
+    return cast(T, payload)

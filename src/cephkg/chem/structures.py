@@ -148,7 +148,7 @@ def _reference(text: str, is_smarts: bool) -> Chem.Mol:
 
 def probe_structure(text: str, is_smarts: bool) -> None:
     """Everything cephkg does to read a generic structure (the worker side of the size guard)."""
-    query = _query.__wrapped__(text, is_smarts)
+    query: Chem.Mol | None = _query.__wrapped__(text, is_smarts)
     if query is None:
         return
     Chem.MolToSmiles(query)
@@ -250,7 +250,7 @@ def _structure(where: str, raw: Mapping[str, Any], n: int, curated: bool,
     except ResolutionError as exc:
         raise StructureError(str(exc)) from exc
     with rdkit_messages() as said:
-        mol = Chem.MolFromSmarts(text) if is_smarts else Chem.MolFromSmiles(text)
+        mol: Chem.Mol | None = Chem.MolFromSmarts(text) if is_smarts else Chem.MolFromSmiles(text)
     if mol is None:
         shown = repr(text) if len(text) <= 80 else f"{text[:60]!r}... ({len(text):,} characters)"
         raise StructureError(f"{here}: {'SMARTS' if is_smarts else 'SMILES'} {shown} does not parse{first_reason(said)}")

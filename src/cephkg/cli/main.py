@@ -197,10 +197,10 @@ _TABLE_PEEK = 1000
 
 def _write_rows(name: str, columns: tuple[str, ...], rows: Any, fmt: str) -> int:
     """Write rows to stdout as they come; returns how many."""
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     count = 0
     if fmt == "table":
-        head = []
+        head: list[list[str]] = []
         for row in rows:
             head.append(["" if row[c] is None else str(row[c]) for c in columns])
             if len(head) == _TABLE_PEEK:
@@ -228,8 +228,8 @@ def _write_rows(name: str, columns: tuple[str, ...], rows: Any, fmt: str) -> int
                 buffer.seek(0)
                 buffer.truncate()
     else:  # json, exactly as json.dumps(..., indent=2) writes the whole document
-        head = json.dumps({"query": name, "columns": list(columns)}, ensure_ascii=False, indent=2)
-        buffer.write(head[:-2] + ',\n  "rows": [')
+        opening = json.dumps({"query": name, "columns": list(columns)}, ensure_ascii=False, indent=2)
+        buffer.write(opening[:-2] + ',\n  "rows": [')
         for row in rows:
             body = json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n    ")
             buffer.write((",\n    " if count else "\n    ") + body)

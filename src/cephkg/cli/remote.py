@@ -93,18 +93,28 @@ def push_command(url: str, store_dir: Path, kind: str, dataset: str | None, grap
 @click.option("--timeout", "timeout_s", type=click.IntRange(0, 86400), default=30, show_default=True,
               help="Seconds a query may run (0: no limit).")
 @click.option("--max-result-bytes", type=click.IntRange(1024), default=64 * 1024 * 1024, show_default=True,
-              help="Largest response sent; bigger ones get 422 (add a LIMIT).")
-def serve_command(store_dir: Path, host: str, port: int, timeout_s: int, max_result_bytes: int) -> None:
+              help="Largest response sent; bigger ones get 422 (add a LIMIT), or are cut off once streaming.")
+@click.option("--backends", type=click.IntRange(1, 64), default=None, metavar="N",
+              help="Oxigraph processes, one query each at a time [default: limit serve.backends].")
+def serve_command(store_dir: Path, host: str, port: int, timeout_s: int, max_result_bytes: int,
+                  backends: int | None) -> None:
     """Serve the store read-only as a SPARQL 1.1 endpoint at http://HOST:PORT/query.
 
     Serves a snapshot taken at start: builds made while it runs are seen after a restart.
+    SERVICE is refused; slow clients, runaway queries, crowds and large results are bounded
+    (limits serve.* in cephkg/data/limits.toml).
     """
+    from dataclasses import replace
+
     from ..store.serve import ServeOptions, SparqlServer
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.secho(f"warning: listening on {host}: anyone who can reach it can query the graph",
                     fg="yellow", err=True)
-    server = SparqlServer(store_dir, ServeOptions(host, port, timeout_s, max_result_bytes))
+    options = ServeOptions(host, port, timeout_s, max_result_bytes)
+    if backends is not None:
+        options = replace(options, backends=backends)
+    server = SparqlServer(store_dir, options)
     try:
         server.start()
     except CephkgError as exc:

@@ -272,6 +272,7 @@ class _Proxy(ThreadingHTTPServer):
         self.options = options
         self.pool: _Pool | None = None
         self.slots = threading.BoundedSemaphore(options.max_connections)
+        self.rejecters = threading.BoundedSemaphore(64)
         self.watched: dict[socket.socket, float] = {}
         self.watch_lock = threading.Lock()
         self.closed = threading.Event()
@@ -286,16 +287,38 @@ class _Proxy(ThreadingHTTPServer):
     # bounded connections: one thread per connection, at most max_connections of them
     def process_request(self, request: Any, client_address: Any) -> None:
         if not self.slots.acquire(blocking=False):
-            with contextlib.suppress(OSError):
-                request.sendall(_plain(503, "Service Unavailable", "the server is busy: too many open connections; "
-                                       "try again shortly", retry_after=1))
-            self.shutdown_request(request)
+            if self.rejecters.acquire(blocking=False):  # told why, by a short-lived thread
+                threading.Thread(target=self._reject, args=(request,), daemon=True).start()
+            else:  # a flood: just close
+                self.shutdown_request(request)
             return
         try:
             super().process_request(request, client_address)
         except BaseException:
             self.slots.release()
             raise
+
+    def _reject(self, request: socket.socket) -> None:
+        """503 to a connection over the limit: read its request (1 s at most), answer, close."""
+        try:
+            request.settimeout(1.0)
+            head = b""
+            with contextlib.suppress(OSError):
+                while b"\r\n\r\n" not in head and len(head) < 65536:
+                    chunk = request.recv(65536)
+                    if not chunk:
+                        break
+                    head += chunk
+            with contextlib.suppress(OSError):
+                request.sendall(_plain(503, "Service Unavailable", "the server is busy: too many open connections; "
+                                       "try again shortly", retry_after=1))
+                request.shutdown(socket.SHUT_WR)
+                while request.recv(65536):  # let the client read the answer before the socket goes
+                    pass
+        finally:
+            with contextlib.suppress(OSError):
+                request.close()
+            self.rejecters.release()
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
@@ -378,6 +401,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Malformed requests: one line of text, nothing of Python's error page."""
+        if self.request_version == "HTTP/0.9":  # the request line did not parse: answer in HTTP/1.1 anyway
+            self.request_version = "HTTP/1.1"
         with contextlib.suppress(OSError):
             self._reply(code, message or self.responses.get(code, ("error",))[0])
 
@@ -410,7 +435,13 @@ class _Handler(BaseHTTPRequestHandler):
         if length > opts.max_request_bytes:
             self._reply(413, f"requests are limited to {opts.max_request_bytes} bytes")
             return b""
-        return self.rfile.read(length) if length else None
+        if not length:
+            return None
+        body = self.rfile.read(length)
+        if len(body) < length:  # the client stopped sending (or the read deadline cut it off)
+            self.close_connection = True
+            return b""
+        return body
 
     def _queries(self, body: bytes | None) -> list[str]:
         """Every text a backend could read as a query: URL parameters, form fields, a raw body."""

@@ -53,10 +53,8 @@ def _expand_escapes(query: str) -> str:
 
 def has_service(query: str) -> bool:
     """Whether the query holds a SERVICE clause (read as SPARQL tokens, escapes expanded)."""
-    for m in _TOKENS.finditer(_expand_escapes(query)):
-        if m.lastgroup == "word" and m.group().upper() == "SERVICE":
-            return True
-    return False
+    return any(m.lastgroup == "word" and m.group().upper() == "SERVICE"
+               for m in _TOKENS.finditer(_expand_escapes(query)))
 
 
 def refuse_service(query: str, where: str = "") -> None:
