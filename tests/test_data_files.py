@@ -12,7 +12,7 @@ from cephkg import DataFileError, parse_file
 from cephkg.chem.structures import StructureError, load_structures
 from cephkg.resources import data_file, load_data, schema, validate
 
-DATA = ["text_rules", "claim_rules", "conventions", "substituents", "salt_forms", "reaction_types"]
+DATA = ["text_rules", "claim_rules", "conventions", "substituents", "salt_forms", "reaction_types", "limits"]
 
 
 @pytest.mark.parametrize("name", DATA)
