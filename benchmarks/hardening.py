@@ -131,6 +131,38 @@ def rdkit_log(tmp: Path) -> dict[str, Any]:
             "rdkit_lines": sum(1 for line in err.splitlines() if re.match(r"\[\d\d:\d\d:\d\d\]", line))}
 
 
+ORDINARY = """
+import json, statistics, sys, tempfile, time
+from pathlib import Path
+from cephkg import KnowledgeStore, build, run_query
+from cephkg.chem.coverage import covers
+from cephkg.store.scopes import load_scopes
+examples = Path(sys.argv[1])
+pivoxil = "Nc1nc(/C(=N/O)C(=O)NC2C(=O)N3C(C(=O)OCOC(=O)C(C)(C)C)=C(C=C)CSC23)cs1"
+def ms(fn, n):
+    samples = []
+    for _ in range(n):
+        start = time.perf_counter(); fn(); samples.append(time.perf_counter() - start)
+    return round(statistics.median(samples) * 1000, 2)
+with tempfile.TemporaryDirectory() as tmp, KnowledgeStore(Path(tmp) / "s") as store:
+    out = {"build_both_seeds_ms": ms(lambda: build([examples], store), 3)}
+    scopes = load_scopes(store).scopes
+    out["covers_pivoxil_ms"] = ms(lambda: covers(pivoxil, scopes), 20)
+    out["query_claims_covering_compound_ms"] = ms(lambda: run_query(
+        store, "claims-covering-compound", compound="DRACJONKQLQDIZ-MYKKPKGFSA-N"), 50)
+    out["query_effective_definitions_ms"] = ms(lambda: run_query(store, "effective-definitions"), 20)
+print(json.dumps(out))
+"""
+
+
+@measure
+def ordinary(tmp: Path) -> dict[str, Any]:
+    """The ordinary paths, to see that the limits cost nothing there (medians of repeated runs)."""
+    out = subprocess.run([sys.executable, "-c", ORDINARY, str(EXAMPLES)], capture_output=True, text=True,
+                         check=False).stdout
+    return {"what": "ordinary work: build, covers, two queries", **json.loads(out.strip().splitlines()[-1])}
+
+
 # -- queries ---------------------------------------------------------------------------------
 
 @measure

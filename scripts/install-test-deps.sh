@@ -12,4 +12,5 @@ if ! command -v virtuoso-t >/dev/null 2>&1 || ! command -v isql-vt >/dev/null 2>
   echo "setup: Virtuoso not found; installing virtuoso-opensource-7-bin" >&2
   apt_install virtuoso-opensource-7-bin
 fi
-echo "setup: test tools ready ($(virtuoso-t -? 2>&1 | grep -m1 -i 'version' || echo 'Virtuoso'))" >&2
+version=$(virtuoso-t -? 2>&1 | grep -m1 -i 'version' || true)  # virtuoso-t -? exits non-zero
+echo "setup: test tools ready (Virtuoso ${version:-installed})" >&2

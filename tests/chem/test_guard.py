@@ -207,17 +207,30 @@ def test_the_budget_does_not_change_ordinary_answers(seed_store_dir: Path) -> No
     assert "undecided" not in result.to_dict()
 
 
-def test_a_spent_budget_stops_rdkits_search_at_once() -> None:
+def test_a_spent_budget_stops_rdkits_search_from_inside() -> None:
+    """A search RDKit would run for ~14 s (a 2,000-carbon chain with its hydrogens, a 14-carbon query
+    ending in an oxygen it never finds): the budget's atom-pair check refuses every pair once time is up."""
     from rdkit import Chem
 
     from cephkg.chem.coverage import _BudgetSpent, _matches
 
+    class Counting(TimeBudget):
+        refused = 0
+
+        def atom_check(self, query_atom: Chem.Atom, atom: Chem.Atom) -> bool:
+            ok = super().atom_check(query_atom, atom)
+            Counting.refused += not ok
+            return ok
+
     target = Chem.AddHs(Chem.MolFromSmiles("C" * 2000))
-    query = Chem.MolFromSmarts("[CH2]" * 12)
-    spent = TimeBudget(0.0)
+    query = Chem.MolFromSmarts("C([H])([H])" * 14 + "O")
     with pytest.raises(_BudgetSpent):
-        _matches(target, query, spent, chirality=False)
-    assert len(_matches(target, query, TimeBudget(60), chirality=False)) == int(limit("coverage.max_matches"))
+        _matches(target, query, Counting(0.05), chirality=False)
+    assert Counting.refused > 0
+    with pytest.raises(_BudgetSpent):  # spent before it starts: no search at all
+        _matches(target, query, TimeBudget(0.0), chirality=False)
+    chain = Chem.MolFromSmarts("[CH2]" * 12)
+    assert len(_matches(target, chain, TimeBudget(60), chirality=False)) == int(limit("coverage.max_matches"))
 
 
 def test_cli_covers_reports_undecided_claims(seed_store_dir: Path) -> None:
