@@ -18,7 +18,11 @@ import click
 from ..errors import CephkgError
 
 if TYPE_CHECKING:
+    import pyoxigraph as ox
+
     from ..owl.reason import ReasoningReport
+    from ..store.local import KnowledgeStore
+    from ..store.queries import NamedQuery
 from .options import EXIT_FAILED, EXIT_OK, EXIT_USAGE, open_store, progress, store_option
 from .options import fail as _fail
 
@@ -178,7 +182,8 @@ def query(name: str, store_dir: Path, params: tuple[str, ...], fmt: str) -> None
         click.secho(f"note: {hint}", fg="yellow", err=True)
 
 
-def _absent_compound(store: Any, q: Any, bindings: dict[str, Any]) -> str | None:
+def _absent_compound(store: KnowledgeStore, q: NamedQuery,
+                     bindings: dict[str, ox.NamedNode | ox.Literal]) -> str | None:
     """Why a compound query has no rows, when it is because the compound is not in the graph."""
     import pyoxigraph as ox
 
