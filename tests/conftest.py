@@ -1,4 +1,8 @@
-"""Shared fixtures: the seed patents and a store built from them once per session."""
+"""Shared fixtures: the seed patents and a store built from them once per session.
+
+Under ``CEPHKG_NO_SKIP=1`` (set by scripts/test.sh, which installs every tool the tests
+need) or ``CI`` set, a test that skips fails instead (plugin ``noskip``).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ import pytest
 from cephkg import KnowledgeStore, Patent, build, parse_file
 from seeds import EXAMPLES, SEED_000, SEED_002
 
-# The server fixtures (seed_dir, many_dir, oxigraph, virtuoso) for every test that asks for them.
-pytest_plugins = ["servers"]
+# The server fixtures (seed_dir, many_dir, oxigraph, virtuoso) for every test that asks for them,
+# and skips turned into failures where every tool was installed.
+pytest_plugins = ["servers", "noskip", "pytester"]
 
 
 @pytest.fixture(scope="session")
@@ -31,3 +36,4 @@ def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeSt
     assert not report.failed, report.failed
     yield store
     store.close()
+

@@ -13,7 +13,7 @@ from cephkg.chem.structures import StructureError, load_structures
 from cephkg.resources import data_file, load_data, schema, validate
 
 DATA = ["text_rules", "claim_rules", "conventions", "substituents", "salt_forms", "reaction_types", "inference",
-        "inn_names", "lexicon"]
+        "inn_names", "lexicon", "limits"]
 
 
 @pytest.mark.parametrize("name", DATA)
@@ -72,3 +72,25 @@ def test_a_bad_sidecar_is_an_error_naming_the_file(tmp_path: Path, body: bytes, 
 def test_the_output_schemas_are_published_with_the_package() -> None:
     for name in ("claims-json", "covers-json"):
         assert json.loads(data_file(f"schemas/{name}.schema.json").read_text(encoding="utf-8"))["title"]
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    (b'conventions = "x"\n', "key conventions: 'x' is not of type 'object'"),
+    (b"patent = \"p\"\nnote = \"caf\xe9\"\n", "not UTF-8 text (byte 24); TOML files must be UTF-8"),
+])
+def test_a_bad_sidecar_fails_its_own_file_and_the_build_goes_on(tmp_path: Path, body: bytes, message: str) -> None:
+    import shutil
+
+    from cephkg import KnowledgeStore, build
+    from seeds import EXAMPLES, ID_000
+
+    shutil.copy(EXAMPLES / f"{ID_000}.txt", tmp_path)
+    claims = _claims(tmp_path)
+    side = tmp_path / "p.structures.toml"
+    side.write_bytes(body)
+    with KnowledgeStore(tmp_path / "store") as store:
+        report = build([tmp_path / f"{ID_000}.txt", claims], store)
+        assert [r.patent_id for r in report.built] == [ID_000]
+        [failed] = report.failed
+        assert failed.error is not None and failed.error.startswith(f"{side}: ") and message in failed.error
+        assert store.patent_ids() == [ID_000]

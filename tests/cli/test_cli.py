@@ -135,12 +135,19 @@ def test_help_everywhere() -> None:
         assert code == 0 and "Usage:" in out
 
 
-def test_query_registers_a_new_compound_and_answers_without_duplicate_rows(tmp_path: Path) -> None:
+def test_query_reads_a_compound_smiles_without_registering_it_and_answers_without_duplicate_rows(tmp_path: Path) -> None:
+    """The palmitoyloxymethyl ester is a species of claim 15: its coverage links were made at build time,
+    so the SMILES read to its compound IRI finds them; nothing is written (registering is add-compound's job)."""
+    from cephkg import KnowledgeStore
+    from cephkg.store.scopes import registered_inputs
+
     store = built(tmp_path)
     palmitoyl = "Nc1nc(/C(=N/O)C(=O)NC2C(=O)N3C(C(=O)OCOC(=O)CCCCCCCCCCCCCCC)=C(C=C)CSC23)cs1"
     code, out, _ = run("query", "dependent-claims-covering-compound", "--store", store, "--param",
                        f"compound={palmitoyl}", "--format", "json")
     assert code == 0
+    with KnowledgeStore(store) as opened:
+        assert registered_inputs(opened) == []
     rows = [(r["claim"], r["dependsOn"], r["via"], r["variable"], r["term"]) for r in json.loads(out)["rows"]]
     assert rows == [
         (2, 1, "markush", "R1", "amino"), (2, 1, "markush", "R2", "protected carboxy"),

@@ -24,6 +24,7 @@ PARSE = {ExportFormat.NQUADS: "nquads", ExportFormat.TRIG: "trig", ExportFormat.
 DATA_FORMATS = [f for f in ExportFormat if f is not ExportFormat.OWL]
 # The module, not the function that cephkg/__init__ re-exports under the same name.
 export_module = importlib.import_module("cephkg.store.export")
+files_module = importlib.import_module("cephkg.files")  # where the atomic write lives
 
 
 def store_graphs(folder: Path, patent: str | None = None) -> dict[str, Graph]:
@@ -158,7 +159,7 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(seed_dir: Path,
     def failing_replace(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(export_module.os, "replace", failing_replace)
+    monkeypatch.setattr(files_module.os, "replace", failing_replace)
     with pytest.raises(OSError, match="No space left"):
         do_export(seed_dir, out, ExportFormat.NQUADS)
     assert out.read_bytes() == b"previous export\n"

@@ -14,8 +14,11 @@ from __future__ import annotations
 from .chemistry import AlternativeClass, CoverageLink, PatentChemistry, patent_chemistry
 from .compounds import CompoundRecord, SpeciesResolution, resolve_species
 from .coverage import CoverageResult, PatentScope, Verdict, covers
+from .guard import route_rdkit_log
 from .inference import InferenceOutcome, scope_for
 from .terms import term_repairer
+
+route_rdkit_log()  # RDKit speaks through Python logging, never in the middle of cephkg's output
 
 __all__ = ["AlternativeClass", "CompoundRecord", "CoverageLink", "CoverageResult", "InferenceOutcome", "PatentChemistry",
            "PatentScope", "SpeciesResolution", "Verdict", "covers", "patent_chemistry", "resolve_species",

@@ -19,10 +19,16 @@ plus a salt form. Each claim is then decided by the rules of issue 3:
 
 Near misses are the claims whose compound-claim ancestors all cover the compound but which
 fail themselves, with the first failing constraint first in ``reasons``.
+
+The work is bounded per compound: a :class:`TimeBudget` (``coverage.time_budget_s`` in
+``cephkg/data/limits.toml``) is checked between claims and matches and, for large
+compounds, inside RDKit's substructure search; the claims it does not reach are
+*cannot decide* (``undecided``), said so in their reason, never left running.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -34,8 +40,10 @@ from rdkit.Chem.rdMolDescriptors import CalcMolFormula
 from rdkit.rdBase import BlockLogs
 
 from ..errors import InputError, InvalidFragment
+from ..limits import limit
 from ..model import Claim, Definition, Patent
 from .compounds import resolve_species
+from .guard import check_size, needs_isolation, run_isolated
 from .names import NameCache, resolve_names
 from .provisos import ProvisoLike, evaluate_provisos
 from .salts import check_salt_types
@@ -50,6 +58,7 @@ __all__ = [
     "QueryCompound",
     "SpeciesTarget",
     "Target",
+    "TimeBudget",
     "Verdict",
     "covers",
     "fragment_smiles",
@@ -175,6 +184,57 @@ class SpeciesTarget:
     failure: str | None = None
 
 
+class TimeBudget:
+    """The time one compound may spend being decided against claims (``coverage.time_budget_s``).
+
+    Checked between claims and between substructure matches, and inside RDKit's search
+    for large compounds (an atom-pair check that fails every pair once time is up, so the
+    search ends at once). ``seconds=None`` takes the limit's value.
+    """
+
+    __slots__ = ("deadline", "seconds")
+
+    def __init__(self, seconds: float | None = None) -> None:
+        self.seconds = float(limit("coverage.time_budget_s")) if seconds is None else float(seconds)
+        self.deadline = time.monotonic() + self.seconds
+
+    def left(self) -> bool:
+        return time.monotonic() < self.deadline
+
+    def check(self) -> None:
+        if not self.left():
+            raise _BudgetSpent
+
+    def atom_check(self, _query_atom: Chem.Atom, _atom: Chem.Atom) -> bool:
+        return time.monotonic() < self.deadline
+
+    @property
+    def reason(self) -> str:
+        return (f"cannot decide: the time budget of {self.seconds:g} s for this compound was spent before this "
+                "claim was decided (limit coverage.time_budget_s)")
+
+
+class _BudgetSpent(Exception):
+    """The time budget ran out (internal: turned into undecided verdicts)."""
+
+
+def _matches(target: Chem.Mol, query: Chem.Mol, budget: TimeBudget | None, *, chirality: bool) -> tuple[tuple[int, ...], ...]:
+    """Substructure matches (not uniquified, at most ``coverage.max_matches``) within the budget."""
+    params: Any = Chem.SubstructMatchParameters()  # RDKit's stub types its fields as the class itself
+    params.uniquify = False
+    params.useChirality = chirality
+    params.maxMatches = int(limit("coverage.max_matches"))
+    if budget is not None:
+        budget.check()
+        if needs_isolation(target.GetNumAtoms()):  # small molecules match in microseconds: no per-pair callback
+            params.setExtraAtomCheckFunc(budget.atom_check)
+    with BlockLogs():
+        found = target.GetSubstructMatches(query, params)
+    if budget is not None:
+        budget.check()  # the search may have been cut short: what it found is not the whole answer
+    return tuple(found)
+
+
 # ----------------------------------------------------------------------------- inputs
 
 def _stereo_mol(smiles: str) -> Chem.Mol:
@@ -194,23 +254,52 @@ def prepare_target(mol_or_smiles: Chem.Mol | str) -> Target:
                   salt_form=std.salt_form, standardised=std)
 
 
-def parse_compound(value: str, cache_path: Path | None = None) -> Chem.Mol:
-    """A compound given as InChI, SMILES, or (failing both) a name OPSIN can read."""
-    text = value.strip()
+def _short(text: str) -> str:
+    return repr(text) if len(text) <= 80 else f"{text[:60]!r}... ({len(text):,} characters)"
+
+
+def _read_structure(text: str) -> Chem.Mol | None:
+    """The molecule of an InChI or SMILES (None if it is neither)."""
     with BlockLogs():
         if text.startswith("InChI="):
             mol = Chem.MolFromInchi(text)
             if mol is None:
-                raise InputError(f"{value!r} is not an InChI RDKit can read")
+                raise InputError(f"{_short(text)} is not an InChI RDKit can read")
             return _from_inchi(mol, text)
         mol = Chem.MolFromSmiles(text) if " " not in text else None
-    if mol is not None and mol.GetNumAtoms():
+    return mol if mol is not None and mol.GetNumAtoms() else None
+
+
+def probe_compound(text: str) -> None:
+    """Everything ``covers`` does to read a compound (worker side of :func:`parse_compound`)."""
+    mol = _read_structure(text)
+    if mol is not None:
+        target = prepare_target(mol)
+        Chem.MolToSmiles(target.explicit)
+
+
+def _guarded(text: str, what: str) -> None:
+    """Size checks; a large structure is read once in a worker first (a crash there fails only this)."""
+    if needs_isolation(check_size(text, what)):
+        run_isolated(probe_compound, text, what=what)
+
+
+def parse_compound(value: str, cache_path: Path | None = None) -> Chem.Mol:
+    """A compound given as InChI, SMILES, or (failing both) a name OPSIN can read.
+
+    The text is measured first (``structure.max_smiles_chars``, ``structure.max_atoms``)
+    and a large structure is read in a worker process before it is read here.
+    """
+    text = value.strip()
+    if text.startswith("InChI=") or " " not in text:
+        _guarded(text, f"compound {_short(text)}")
+    mol = _read_structure(text)
+    if mol is not None:
         return mol
-
-
     res = resolve_names([text], NameCache(cache_path) if cache_path else None)[text]
     if not res.ok or not res.smiles:
         raise InputError(f"{value!r} is neither SMILES nor InChI, and OPSIN cannot read it as a name: {res.message}")
+    _guarded(res.smiles, f"the structure OPSIN gives for {_short(text)}")
     return Chem.MolFromSmiles(res.smiles)
 
 
@@ -330,8 +419,10 @@ def fragment_smiles(mol: Chem.Mol, root: int, core_neighbour: int, core: set[int
     attach.SetNumExplicitHs(0)
     attach.SetChiralTag(Chem.ChiralType.CHI_UNSPECIFIED)
     keep = seen | {core_neighbour}
+    rw.BeginBatchEdit()  # one renumbering at the end, not one per atom removed (quadratic on large molecules)
     for idx in sorted((a.GetIdx() for a in rw.GetAtoms() if a.GetIdx() not in keep), reverse=True):
         rw.RemoveAtom(idx)
+    rw.CommitBatchEdit()
     frag = rw.GetMol()
     with BlockLogs():
         if frag.GetNumAtoms() == 2 and any(a.GetAtomicNum() == 1 for a in frag.GetAtoms()):
@@ -429,21 +520,45 @@ class PatentScope:
 
     # -- decisions --------------------------------------------------------------------
 
-    def evaluate(self, target: Target) -> list[Verdict]:
-        """A verdict for every claim that matters: hits and near misses, claim order."""
+    def evaluate(self, target: Target, budget: TimeBudget | None = None) -> list[Verdict]:
+        """A verdict for every claim that matters: hits, near misses and undecided claims, claim order.
+
+        ``budget`` bounds the time spent (a fresh ``coverage.time_budget_s`` when omitted);
+        the claims it does not reach get a "cannot decide" verdict saying so.
+        """
+        budget = budget if budget is not None else TimeBudget()
         verdicts: dict[int, Verdict] = {}
+        undecided: set[int] = set()
         for claim in sorted(self.patent.claims, key=lambda c: c.number):
+            if claim.category not in ("compound", "process"):
+                continue
+            if undecided:
+                undecided.add(claim.number)
+                continue
             verdict: Verdict | None = None
-            if claim.category == "compound":
-                verdict = self._species(claim, target, "covers") if claim.species else self._markush(claim, target, "covers")
-            elif claim.category == "process":
-                verdict = self._process(claim, target)
+            try:
+                if claim.category == "compound":
+                    verdict = (self._species(claim, target, "covers", budget) if claim.species
+                               else self._markush(claim, target, "covers", budget=budget))
+                else:
+                    verdict = self._process(claim, target, budget)
+            except _BudgetSpent:
+                undecided.add(claim.number)
+                continue
             if verdict is not None:
                 verdicts[claim.number] = verdict
+        for claim in self.patent.claims:
+            if claim.category in ("compound", "process") and claim.number in undecided:
+                verdicts[claim.number] = self._verdict(claim, "covers" if claim.category == "compound" else
+                                                       "product_of_process", "species" if claim.species else "markush",
+                                                       False, (budget.reason,), undecided=True)
         for claim in self.patent.claims:
             if claim.category in _REFERRING:
                 covering = [verdicts[n] for n in claim.refers_to if n in verdicts and verdicts[n].ok
                             and verdicts[n].relation == "covers"]
+                if not covering and any(n in undecided for n in claim.refers_to):
+                    verdicts[claim.number] = self._verdict(claim, claim.category, "markush", False,  # type: ignore[arg-type]
+                                                           (budget.reason,), undecided=True)
                 if covering:
                     first = covering[0]
                     verdicts[claim.number] = Verdict(
@@ -452,7 +567,7 @@ class PatentScope:
                         (f"claim {claim.number} ({claim.category.replace('_', ' ')}) refers to claim "
                          f"{first.claim}, which covers the compound",), first.salt_rule, first.structure)
         return [v for v in sorted(verdicts.values(), key=lambda v: v.claim)
-                if v.ok or self._is_frontier(v, verdicts)]
+                if v.ok or v.claim in undecided or self._is_frontier(v, verdicts)]
 
     def _is_frontier(self, v: Verdict, verdicts: Mapping[int, Verdict]) -> bool:
         """A failure is a near miss when every compound claim it depends on covers the compound
@@ -487,12 +602,13 @@ class PatentScope:
         """Decide ``claim`` for ``target`` with the given structure (None: the core is not there)."""
         return self._markush(claim, target, "covers", structure, own)
 
-    def _species(self, claim: Claim, target: Target, relation: Relation) -> Verdict | None:
+    def _species(self, claim: Claim, target: Target, relation: Relation,
+                 budget: TimeBudget | None = None) -> Verdict | None:
         near: Verdict | None = None
         for sp in sorted(self.species_of(claim), key=lambda s: s.index):
             if sp.target is None:
                 continue
-            same, why = _same_compound(sp.target, target)
+            same, why = _same_compound(sp.target, target, budget)
             if not same:
                 if why is not None and near is None:
                     near = self._verdict(claim, relation, "species", False, (f"{why} (claim {claim.number} names {sp.name})",))
@@ -514,9 +630,9 @@ class PatentScope:
     def species_of(self, claim: Claim) -> list[SpeciesTarget]:
         return [sp for (c, _), sp in self.species.items() if c == claim.number]
 
-    def _process(self, claim: Claim, target: Target) -> Verdict | None:
+    def _process(self, claim: Claim, target: Target, budget: TimeBudget | None = None) -> Verdict | None:
         if claim.species:
-            return self._species(claim, target, "product_of_process")
+            return self._species(claim, target, "product_of_process", budget)
         consumed = {i for s in claim.steps for i in s.consumes}
         produced = {i for s in claim.steps for i in s.produces}
         best: Verdict | None = None
@@ -532,14 +648,15 @@ class PatentScope:
                     best = self._verdict(claim, "product_of_process", "markush", False, (
                         f"no generic structure for claim {claim.number} formula {f.index}: {why}",), undecided=True)
                 continue
-            verdict = self._markush(claim, target, "product_of_process", structure, f.definitions)
+            verdict = self._markush(claim, target, "product_of_process", structure, f.definitions, budget)
             if verdict is not None and verdict.ok:
                 return verdict
             best = best or verdict
         return best
 
     def _markush(self, claim: Claim, target: Target, relation: Relation,
-                 structure: GenericStructure | None = None, own: Sequence[Definition] = ()) -> Verdict | None:
+                 structure: GenericStructure | None = None, own: Sequence[Definition] = (),
+                 budget: TimeBudget | None = None) -> Verdict | None:
         structure = structure or self.structure_for(claim)
         if structure is None:
             return self._verdict(claim, relation, "markush", False, (self.missing_reason(claim),), undecided=True)
@@ -547,16 +664,16 @@ class PatentScope:
         names = structure.variable_map
         constraints = self.constraints(claim, set(names.values()), own)
         query = structure.query
-        with BlockLogs():
-            matches = target.explicit.GetSubstructMatches(query, uniquify=False, useChirality=False, maxMatches=2000)
-            chiral = (set(target.explicit.GetSubstructMatches(_tetrahedral_only(query), uniquify=False,
-                                                                 useChirality=True, maxMatches=2000))
-                      if _has_centres(structure.reference) else None)
+        matches = _matches(target.explicit, query, budget, chirality=False)
+        chiral = (set(_matches(target.explicit, _tetrahedral_only(query), budget, chirality=True))
+                  if matches and _has_centres(structure.reference) else None)
         if not matches:
             return None
         best: _Attempt | None = None
         seen: set[tuple[int, ...]] = set()
         for match in matches:
+            if budget is not None:
+                budget.check()
             key = tuple(match[a.GetIdx()] for a in query.GetAtoms()
                         if a.GetAtomMapNum() or target.explicit.GetAtomWithIdx(match[a.GetIdx()]).GetAtomicNum() != 1)
             if key in seen:
@@ -749,7 +866,7 @@ def _unsalted(salt_form: str) -> str | None:
     return None
 
 
-def _same_compound(species: Target, target: Target) -> tuple[bool, str | None]:
+def _same_compound(species: Target, target: Target, budget: TimeBudget | None = None) -> tuple[bool, str | None]:
     """Equal parents, stereo the species leaves open matching anything.
 
     Returns (False, reason) when the constitution is the same but stereo differs, and
@@ -757,6 +874,8 @@ def _same_compound(species: Target, target: Target) -> tuple[bool, str | None]:
     """
     if species.formula != target.formula or species.parent.GetNumAtoms() != target.parent.GetNumAtoms():
         return False, None
+    if budget is not None:
+        budget.check()
     with BlockLogs():
         flat = target.parent.GetSubstructMatches(species.parent, useChirality=False, uniquify=False, maxMatches=200)
         chiral = target.parent.GetSubstructMatches(_tetrahedral_only(species.parent), useChirality=True,
@@ -803,9 +922,15 @@ def scope_for(patent: Patent, cache_path: Path | None, structures: StructureFile
     return PatentScope(patent, structures, species_targets(patent, smiles, failures))
 
 
-def covers(value: str | Chem.Mol, scopes: Sequence[PatentScope], cache_path: Path | None = None) -> CoverageResult:
-    """Decide every claim of ``scopes`` for one compound."""
+def covers(value: str | Chem.Mol, scopes: Sequence[PatentScope], cache_path: Path | None = None,
+           time_budget_s: float | None = None) -> CoverageResult:
+    """Decide every claim of ``scopes`` for one compound.
+
+    The compound gets one time budget for all scopes (``time_budget_s``, else the limit
+    ``coverage.time_budget_s``); claims it does not reach are "cannot decide" (``undecided``).
+    """
     mol = value if isinstance(value, Chem.Mol) else parse_compound(value, cache_path)
+    budget = TimeBudget(time_budget_s)
     target = prepare_target(mol)
     std = target.standardised
     query = QueryCompound(input=value if isinstance(value, str) else std.smiles, smiles=std.smiles,
@@ -814,7 +939,7 @@ def covers(value: str | Chem.Mol, scopes: Sequence[PatentScope], cache_path: Pat
     hits: list[Verdict] = []
     near: list[Verdict] = []
     for scope in scopes:
-        for v in scope.evaluate(target):
+        for v in scope.evaluate(target, budget):
             (hits if v.ok else near).append(v)
     return CoverageResult(query, tuple(hits), tuple(near))
 

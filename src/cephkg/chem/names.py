@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import ResolutionError
+from ..files import write_atomically
 
 __all__ = ["NameCache", "NameResolution", "opsin_version", "resolve_names"]
 
@@ -109,7 +109,8 @@ class NameCache:
         self._entries = merged
         document = {"format": _CACHE_FORMAT, "version": _CACHE_VERSION,
                     "entries": {v: dict(sorted(n.items())) for v, n in sorted(merged.items())}}
-        _atomic_write_text(self.path, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+        write_atomically(self.path, (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
+                         mode=0o644)  # mkstemp's 0600 would hide a shared cache from other users
 
     def _read(self, *, warn: bool) -> dict[str, dict[str, dict[str, Any]]]:
         try:
@@ -130,29 +131,6 @@ class NameCache:
             return {}
         return {str(v): {str(n): e for n, e in names.items() if isinstance(e, dict) and e.get("status") in ("ok", "failed")}
                 for v, names in entries.items() if isinstance(names, dict)}
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    """Replace ``path`` by ``text`` so readers see the old or the new file, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o644  # mkstemp's 0600 would hide a shared cache from other users
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 #: cache-key prefix of substituent names (read with OPSIN's radicals as ``*``)

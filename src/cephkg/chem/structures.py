@@ -37,6 +37,12 @@ nitrogen": the atom itself is the variable). Written stereo (``/C(=N\\O)`` for a
 be one the claim (its formulas, or a claim it depends on) defines; :func:`load_structures`
 checks that, and that map numbers and the variables table agree, and raises
 :class:`StructureError` naming the file, claim and formula otherwise.
+
+A structure is measured before RDKit reads it (``structure.max_smiles_chars`` and
+``structure.max_atoms`` in ``cephkg/data/limits.toml``), and one larger than
+``structure.isolate_above_atoms`` is first read in a worker process
+(:mod:`cephkg.chem.guard`): a structure RDKit cannot read safely fails its own file,
+with a message naming the file, the claim, the formula and the key.
 """
 
 from __future__ import annotations
@@ -51,9 +57,10 @@ from typing import Any
 from rdkit import Chem
 from rdkit.rdBase import BlockLogs
 
-from ..errors import DataFileError, StructureError
+from ..errors import DataFileError, ResolutionError, StructureError
 from ..model import Claim, Formula, Patent
 from ..resources import load_toml_file
+from .guard import check_size, first_reason, needs_isolation, rdkit_messages, run_isolated
 
 __all__ = [
     "GenericStructure",
@@ -62,6 +69,7 @@ __all__ = [
     "effective_structures",
     "load_structures",
     "parse_structures",
+    "probe_structure",
     "read_sidecar",
     "sidecar_path",
     "structures_for",
@@ -192,6 +200,18 @@ def _reference(text: str, is_smarts: bool) -> Chem.Mol:
     return mol
 
 
+def probe_structure(text: str, is_smarts: bool) -> None:
+    """Everything cephkg does to read a generic structure (the worker side of the size guard)."""
+    query: Chem.Mol | None = _query.__wrapped__(text, is_smarts)
+    if query is None:
+        return
+    Chem.MolToSmiles(query)
+    try:
+        Chem.MolToSmiles(_reference.__wrapped__(text, is_smarts))
+    except StructureError:
+        pass
+
+
 def sidecar_path(claims_path: str | Path) -> Path:
     """``<dir>/<stem>.structures.toml`` for ``<dir>/<stem>.txt``."""
     p = Path(claims_path)
@@ -304,11 +324,18 @@ def _structure(where: str, raw: Mapping[str, Any], n: int, curated: bool,
     if ("smiles" in raw) == ("smarts" in raw):
         raise StructureError(f"{here}: give exactly one of 'smiles' and 'smarts'")
     is_smarts = "smarts" in raw
-    text = str(raw["smarts" if is_smarts else "smiles"])
-    with BlockLogs():
-        mol = Chem.MolFromSmarts(text) if is_smarts else Chem.MolFromSmiles(text)
+    key = "smarts" if is_smarts else "smiles"
+    text = str(raw[key])
+    try:
+        if needs_isolation(check_size(text, f"{here}: {key}")):
+            run_isolated(probe_structure, text, is_smarts, what=f"{here}: {key}")
+    except ResolutionError as exc:
+        raise StructureError(str(exc)) from exc
+    with rdkit_messages() as said:
+        mol: Chem.Mol | None = Chem.MolFromSmarts(text) if is_smarts else Chem.MolFromSmiles(text)
     if mol is None:
-        raise StructureError(f"{here}: {'SMARTS' if is_smarts else 'SMILES'} {text!r} does not parse")
+        shown = repr(text) if len(text) <= 80 else f"{text[:60]!r}... ({len(text):,} characters)"
+        raise StructureError(f"{here}: {'SMARTS' if is_smarts else 'SMILES'} {shown} does not parse{first_reason(said)}")
     table = raw.get("variables", {})
     if not isinstance(table, Mapping):
         raise StructureError(f"{here}: 'variables' must be a table {{ 1 = \"R1\" }}")

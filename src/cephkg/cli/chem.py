@@ -29,8 +29,12 @@ __all__ = ["add_compound_command", "check_command", "covers_command"]
 @click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the answer as a page: the query drawn for each claim, the core and each "
                    "R-group coloured with the term it satisfied, near misses with the failing group.")
+@click.option("--time-budget", "time_budget", type=click.FloatRange(min=0.001), default=None, metavar="SECONDS",
+              help="Time the compound may take; claims not reached are reported undecided "
+                   "[default: limit coverage.time_budget_s].")
 @_store_option
 def covers_command(compound: str, patents: tuple[str, ...], as_json: bool, explain: bool, html_file: Path | None,
+                   time_budget: float | None,
                    store_dir: Path) -> None:
     """Which claims cover COMPOUND (SMILES, InChI or a chemical name), and why."""
     from ..chem.coverage import covers
@@ -39,7 +43,7 @@ def covers_command(compound: str, patents: tuple[str, ...], as_json: bool, expla
     try:
         with open_store(store_dir) as store:
             loaded = load_scopes(store, list(patents) or None)
-            result = covers(compound, loaded.scopes, opsin_cache(store))
+            result = covers(compound, loaded.scopes, opsin_cache(store), time_budget)
         if html_file is not None:
             from ..report.coverage import coverage_page
             from ..report.render import render_coverage, write_text
@@ -52,6 +56,10 @@ def covers_command(compound: str, patents: tuple[str, ...], as_json: bool, expla
     warn(loaded.warning())
     if html_file is not None:
         click.echo(f"wrote {html_file}", err=True)
+    spent = [u for u in result.undecided if "time budget" in " ".join(u.reasons)]
+    if spent:
+        warn(f"{len(spent)} claim(s) left undecided: the time budget for this compound was spent "
+             "(limit coverage.time_budget_s)")
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -73,6 +81,8 @@ def covers_command(compound: str, patents: tuple[str, ...], as_json: bool, expla
         if explain:
             for r in n.reasons[1:]:
                 click.echo(f"    - {r}")
+    for u in result.undecided:
+        click.echo(f"undecided {u.patent} claim {u.claim}: {u.reasons[0]}")
 
 
 @click.command("add-compound")

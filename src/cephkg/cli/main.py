@@ -19,7 +19,11 @@ from ..errors import CephkgError
 from ..reading.formats import FORMATS
 
 if TYPE_CHECKING:
+    import pyoxigraph as ox
+
     from ..owl.reason import ReasoningReport
+    from ..store.local import KnowledgeStore
+    from ..store.queries import NamedQuery
 from .options import EXIT_FAILED, EXIT_OK, EXIT_USAGE, open_store, progress, store_option
 from .options import fail as _fail
 
@@ -177,7 +181,12 @@ def _claim_tree(data: dict[str, Any]) -> str:
               help="A query parameter, bound as an RDF term (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 def query(name: str, store_dir: Path, params: tuple[str, ...], fmt: str) -> None:
-    """Run a named query (see 'cephkg queries') or a .rq file."""
+    """Run a named query (see 'cephkg queries') or a .rq file.
+
+    Read-only: a compound parameter given as SMILES, InChI or a name is read and bound as
+    the compound's IRI, nothing is registered (that is 'cephkg add-compound'). Rows are
+    printed as they come (csv and json; the table waits for its first 1,000 rows).
+    """
     from ..store.queries import bind_parameters, get_query
 
     values: dict[str, str] = {}
@@ -188,31 +197,85 @@ def query(name: str, store_dir: Path, params: tuple[str, ...], fmt: str) -> None
         values[k.strip()] = v
     try:
         q = get_query(name)
-        if "compound" in values and any(p.name == "compound" for p in q.parameters):
-            # A compound not yet in the graph is registered (coverage computed) first.
-            from ..store.scopes import ensure_compound
-
-            with open_store(store_dir) as store:
-                values["compound"] = ensure_compound(store, values["compound"])
-        bindings = bind_parameters(q, values)
         with open_store(store_dir) as store:
-            result = store.query(q.text, bindings)
+            bindings = bind_parameters(q, values, store.opsin_cache)
+            stream = store.stream(q.text, bindings)
+            count = _write_rows(q.name, stream.columns, stream.dicts(), fmt)
+            hint = _absent_compound(store, q, bindings) if count == 0 else None
     except CephkgError as exc:
         _fail(str(exc))
-    rows = result.as_dicts()
-    if fmt == "json":
-        click.echo(json.dumps({"query": q.name, "columns": list(result.columns), "rows": rows},
-                              ensure_ascii=False, indent=2))
-    elif fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(result.columns)
+    except BrokenPipeError:  # `cephkg query … | head`: the reader has what it wanted
+        sys.stderr.close()
+        sys.exit(EXIT_OK)
+    if hint:
+        click.secho(f"note: {hint}", fg="yellow", err=True)
+
+
+def _absent_compound(store: KnowledgeStore, q: NamedQuery,
+                     bindings: dict[str, ox.NamedNode | ox.Literal]) -> str | None:
+    """Why a compound query has no rows, when it is because the compound is not in the graph."""
+    import pyoxigraph as ox
+
+    for p in q.parameters:
+        term = bindings.get(p.name)
+        if p.kind == "compound" and isinstance(term, ox.NamedNode) and not len(store.query(
+                "SELECT ?c WHERE { GRAPH ?g { ?c ?p ?o } } LIMIT 1", {"c": term})):
+            return (f"{term.value} is not in the graph: no claim names it and it is not registered; "
+                    "'cephkg add-compound' registers it and links the claims covering it")
+    return None
+
+
+_FLUSH_BYTES = 64 * 1024
+_TABLE_PEEK = 1000
+
+
+def _write_rows(name: str, columns: tuple[str, ...], rows: Any, fmt: str) -> int:
+    """Write rows to stdout as they come; returns how many."""
+    out = sys.stdout
+    count = 0
+    if fmt == "table":
+        head: list[list[str]] = []
         for row in rows:
-            writer.writerow(["" if row[c] is None else row[c] for c in result.columns])
-        click.echo(buf.getvalue(), nl=False)
-    else:
-        click.echo(_table(result.columns, [["" if r[c] is None else str(r[c]) for c in result.columns] for r in rows]))
-        click.echo(f"{len(rows)} rows")
+            head.append(["" if row[c] is None else str(row[c]) for c in columns])
+            if len(head) == _TABLE_PEEK:
+                break
+        widths = _widths(columns, head)
+        out.write(_line(columns, widths) + "\n" + _line(["-" * w for w in widths], widths) + "\n")
+        for cells in head:
+            out.write(_line(cells, widths) + "\n")
+        count = len(head)
+        for row in rows:
+            out.write(_line(["" if row[c] is None else str(row[c]) for c in columns], widths) + "\n")
+            count += 1
+        out.write(f"{count} rows\n")
+        out.flush()
+        return count
+    buffer = io.StringIO()
+    if fmt == "csv":
+        writer = csv.writer(buffer)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(["" if row[c] is None else row[c] for c in columns])
+            count += 1
+            if buffer.tell() > _FLUSH_BYTES:
+                out.write(buffer.getvalue())
+                buffer.seek(0)
+                buffer.truncate()
+    else:  # json, exactly as json.dumps(..., indent=2) writes the whole document
+        opening = json.dumps({"query": name, "columns": list(columns)}, ensure_ascii=False, indent=2)
+        buffer.write(opening[:-2] + ',\n  "rows": [')
+        for row in rows:
+            body = json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            buffer.write((",\n    " if count else "\n    ") + body)
+            count += 1
+            if buffer.tell() > _FLUSH_BYTES:
+                out.write(buffer.getvalue())
+                buffer.seek(0)
+                buffer.truncate()
+        buffer.write("\n  ]\n}\n" if count else "]\n}\n")
+    out.write(buffer.getvalue())
+    out.flush()
+    return count
 
 
 @main.command("queries")
@@ -246,14 +309,21 @@ def export(store_dir: Path, fmt: str, output: Path, patents: tuple[str, ...], wi
     click.echo(f"wrote {n} statements to {output}")
 
 
-def _table(columns: tuple[str, ...] | list[str], rows: list[Any]) -> str:
+def _widths(columns: tuple[str, ...] | list[str], rows: list[Any]) -> list[int]:
     widths = [len(c) for c in columns]
     for row in rows:
         for i, cell in enumerate(row):
             widths[i] = min(max(widths[i], len(str(cell))), 80)
-    def fmt(row: Any) -> str:
-        return "  ".join(" ".join(str(cell).split())[:80].ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
-    return "\n".join([fmt(columns), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows])
+    return widths
+
+
+def _line(row: Any, widths: list[int]) -> str:
+    return "  ".join(" ".join(str(cell).split())[:80].ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
+
+
+def _table(columns: tuple[str, ...] | list[str], rows: list[Any]) -> str:
+    widths = _widths(columns, rows)
+    return "\n".join([_line(columns, widths), _line(["-" * w for w in widths], widths)] + [_line(r, widths) for r in rows])
 
 
 def _register_commands() -> None:

@@ -93,23 +93,32 @@ def push_command(url: str, store_dir: Path, kind: str, dataset: str | None, grap
 @click.option("--timeout", "timeout_s", type=click.IntRange(0, 86400), default=30, show_default=True,
               help="Seconds a query may run (0: no limit).")
 @click.option("--max-result-bytes", type=click.IntRange(1024), default=64 * 1024 * 1024, show_default=True,
-              help="Largest response sent; bigger ones get 422 (add a LIMIT).")
+              help="Largest response sent; bigger ones get 422 (add a LIMIT), or are cut off once streaming.")
+@click.option("--backends", type=click.IntRange(1, 64), default=None, metavar="N",
+              help="Oxigraph processes, one query each at a time [default: limit serve.backends].")
 @click.option("--web", is_flag=True, help="Also serve the browser view (patent list, reports, a compound box) "
                                           "on HOST:WEB-PORT, beside the SPARQL endpoint.")
 @click.option("--web-port", type=click.IntRange(0, 65535), default=None,
               help="Port of the browser view  [default: PORT + 1]")
-def serve_command(store_dir: Path, host: str, port: int, timeout_s: int, max_result_bytes: int, web: bool,
-                  web_port: int | None) -> None:
+def serve_command(store_dir: Path, host: str, port: int, timeout_s: int, max_result_bytes: int,
+                  backends: int | None, web: bool, web_port: int | None) -> None:
     """Serve the store read-only as a SPARQL 1.1 endpoint at http://HOST:PORT/query.
 
     Serves a snapshot taken at start: builds made while it runs are seen after a restart.
+    SERVICE is refused; slow clients, runaway queries, crowds and large results are bounded
+    (limits serve.* in cephkg/data/limits.toml).
     """
+    from dataclasses import replace
+
     from ..store.serve import ServeOptions, SparqlServer
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.secho(f"warning: listening on {host}: anyone who can reach it can query the graph",
                     fg="yellow", err=True)
-    server = SparqlServer(store_dir, ServeOptions(host, port, timeout_s, max_result_bytes))
+    options = ServeOptions(host, port, timeout_s, max_result_bytes)
+    if backends is not None:
+        options = replace(options, backends=backends)
+    server = SparqlServer(store_dir, options)
     try:
         server.start()
     except CephkgError as exc:
@@ -119,10 +128,10 @@ def serve_command(store_dir: Path, host: str, port: int, timeout_s: int, max_res
     if web:
         from ..report.web import ReportServer, ReportSite, WebOptions
 
-        options = WebOptions(host, web_port if web_port is not None else (port + 1 if port else 0),
-                             sparql_url=server.query_url)
+        web_options = WebOptions(host, web_port if web_port is not None else (port + 1 if port else 0),
+                                 sparql_url=server.query_url)
         try:
-            pages = ReportServer(ReportSite.from_store(store_dir, options))
+            pages = ReportServer(ReportSite.from_store(store_dir, web_options))
             pages.start()
         except CephkgError as exc:
             server.stop()

@@ -38,7 +38,7 @@ from ..model import (
     Species,
     Step,
 )
-from .limits import MAX_CLAIM_CHARS, MAX_CLAIMS
+from .limits import MAX_CLAIM_CHARS, MAX_CLAIMS, MAX_NAME_CHARS, MAX_PROVISO_CHARS
 from .rules import claim_rules
 from .segment import Segment, segment
 from .view import ClaimView, first_at_depth0, split_top
@@ -61,8 +61,6 @@ _VALUE_SLOT = re.compile(r"(?:,|\bor|\band|\band/or|:|\bof|\bfrom|\bis|\bare|\br
 _TRAILING_SEPARATORS = re.compile(r"(?:\s*[,:])?(?:\s+(?:and|or|and/or))?\s*[,:]?\s*$", re.I)
 _NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                  "nine": 9, "ten": 10}
-_MAX_NAME = 2000  # the longest compound name read (characters)
-_MAX_PROVISO = 2000  # a longer proviso is kept as text, its conditions not read
 
 
 def _depth0(regex: re.Pattern[str], text: str, start: int, end: int) -> Iterable[re.Match[str]]:
@@ -271,7 +269,7 @@ class _ClaimReader:
     def _conditions(self, begin: int, end: int) -> tuple[list[Condition], list[Condition]]:
         r = claim_rules()
         text = self.text
-        if end - begin > _MAX_PROVISO:  # longer than any real proviso: kept as text, read no further
+        if end - begin > MAX_PROVISO_CHARS:  # longer than any real proviso: kept as text, read no further
             return [], [Condition((), "all", "statement", (), (), text[begin:end], self.view.span(begin, end))]
         body = text[begin:end]
         lead = re.match(r"[\s,]*", body)
@@ -605,10 +603,10 @@ class _ClaimReader:
         listed = bool(r.species_list_openers.match(m.group(0)))
         # a list ("consisting of: a; b; and c") runs to the end of its sentence, a single name to its end
         end_match = first_at_depth0(_SENTENCE_END if listed else r.species_ends, text, begin,
-                                    min(len(text), begin + _MAX_NAME * (20 if listed else 1)))
-        end = end_match.start() if end_match else min(len(text), begin + _MAX_NAME * (20 if listed else 1))
+                                    min(len(text), begin + MAX_NAME_CHARS * (20 if listed else 1)))
+        end = end_match.start() if end_match else min(len(text), begin + MAX_NAME_CHARS * (20 if listed else 1))
         tail_end = len(text)
-        nxt = re.search(r"[;]|\.\s*$", text[end:end + _MAX_NAME])
+        nxt = re.search(r"[;]|\.\s*$", text[end:end + MAX_NAME_CHARS])
         if nxt:
             tail_end = end + nxt.end()
         tail = text[end:tail_end]

@@ -1,31 +1,27 @@
 """The limits of reading: what one input file, document, claim and line may hold.
 
 A file beyond a limit fails alone, with an :class:`~cephkg.errors.InputError` naming the
-file and the limit; the other files of a build are read. The limits are far above any real
-patent (the longest claim sets run to a few hundred claims, the longest claims to tens of
-kilobytes) and keep every command's work and memory bounded; reading is linear in the size
-of the text within them.
+file and the limit; the other files of a build are read. The numbers and their reasons live
+with every other limit in ``cephkg/data/limits.toml`` (section ``reading``); they are read
+once, here, into the names the reader uses.
 
-| limit | value | why |
-| --- | --- | --- |
-| ``MAX_FILE_BYTES`` | 64 MiB | one patent document, a saved page or a claims file |
-| ``MAX_BULK_BYTES`` | 1 GiB | a USPTO weekly bulk file (``ipg``/``ipa``), read document by document |
-| ``MAX_DOCUMENT_CHARS`` | 64 Mi characters | one patent document of a bulk file |
-| ``MAX_CLAIMS`` | 10,000 claims | per patent document |
-| ``MAX_CLAIM_CHARS`` | 4 Mi characters | one claim |
-| ``MAX_LINE_CHARS`` | 16 Mi characters | one line of text |
-| ``MAX_CLAIM_NUMBER`` | 99,999 | a larger number is a diagnostic, and its text stays with the claim before |
+>>> MAX_CLAIMS
+10000
 """
 
 from __future__ import annotations
 
-__all__ = ["MAX_BULK_BYTES", "MAX_CLAIMS", "MAX_CLAIM_CHARS", "MAX_CLAIM_NUMBER", "MAX_DOCUMENT_CHARS",
-           "MAX_FILE_BYTES", "MAX_LINE_CHARS"]
+from ..limits import limit
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
-MAX_BULK_BYTES = 1024 * 1024 * 1024
-MAX_DOCUMENT_CHARS = 64 * 1024 * 1024
-MAX_CLAIMS = 10_000
-MAX_CLAIM_CHARS = 4 * 1024 * 1024
-MAX_LINE_CHARS = 16 * 1024 * 1024
-MAX_CLAIM_NUMBER = 99_999
+__all__ = ["MAX_BULK_BYTES", "MAX_CLAIMS", "MAX_CLAIM_CHARS", "MAX_CLAIM_NUMBER", "MAX_DOCUMENT_CHARS",
+           "MAX_FILE_BYTES", "MAX_LINE_CHARS", "MAX_NAME_CHARS", "MAX_PROVISO_CHARS"]
+
+MAX_FILE_BYTES = int(limit("reading.max_file_bytes"))
+MAX_BULK_BYTES = int(limit("reading.max_bulk_bytes"))
+MAX_DOCUMENT_CHARS = int(limit("reading.max_document_chars"))
+MAX_CLAIMS = int(limit("reading.max_claims"))
+MAX_CLAIM_CHARS = int(limit("reading.max_claim_chars"))
+MAX_LINE_CHARS = int(limit("reading.max_line_chars"))
+MAX_CLAIM_NUMBER = int(limit("reading.max_claim_number"))
+MAX_NAME_CHARS = int(limit("reading.max_name_chars"))
+MAX_PROVISO_CHARS = int(limit("reading.max_proviso_chars"))

@@ -8,15 +8,13 @@ formats (N-Triples, N-Quads) are additionally one sorted statement per line, so
 they diff clean.
 
 Atomic: files are written to a temporary name in the target folder and renamed
-into place, so an interrupted export never leaves a half-written file (nor a
-temporary one).
+into place (:func:`cephkg.files.write_atomically`), so an interrupted export never
+leaves a half-written file; the temporary file a killed export leaves behind is
+removed by the next export to the same file.
 """
 
 from __future__ import annotations
 
-import os
-import stat
-import tempfile
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -25,6 +23,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 
 from ..errors import StoreError
+from ..files import write_atomically
 from ..rdf import iris
 from ..rdf.ontology import ontology_quads
 from ..rdf.vocab import (
@@ -103,43 +102,6 @@ class ExportFormat(StrEnum):
             ExportFormat.RDFXML: ox.RdfFormat.RDF_XML,
             ExportFormat.OWL: ox.RdfFormat.RDF_XML,
         }[self]
-
-
-def _file_mode(path: Path) -> int:
-    """The mode a plain ``open()`` would give: the old file's, else 0666 less the umask.
-
-    (``mkstemp`` makes 0600 files; renamed into place as is, an export would be private.)
-    """
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        pass
-    try:  # Linux: read the umask without changing it (os.umask is process-wide, not thread-safe)
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return 0o666 & ~int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file next to ``path``, fsync, then rename over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = _file_mode(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), mode)
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def graph_names(store: KnowledgeStore, patent_ids: Sequence[str] | None = None) -> list[ox.NamedNode]:

@@ -10,12 +10,16 @@ then its new graphs *and* its index entry are added in one transaction (with, in
 builds graph, which build generated them). A build killed at any point leaves the patent
 either complete and indexed, or not indexed; commands read only indexed patents and name
 any graphs left without an entry (:meth:`incomplete_patents`).
+
+Queries are read-only and bounded in memory: :meth:`KnowledgeStore.stream` yields the rows
+as the engine produces them (``query`` collects them); a query holding a SERVICE clause is
+refused (:mod:`cephkg.store.sparql`), and a syntax error is one line with its position.
+Opening a store another process is writing is a :class:`StoreLockedError` saying so.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,8 +33,9 @@ from ..rdf import iris
 from ..rdf.ontology import ontology_quads
 from ..rdf.terms import from_rdflib
 from ..rdf.vocab import PROV
+from .sparql import refuse_service, syntax_message
 
-__all__ = ["DEFAULT_STORE", "KnowledgeStore", "QueryResult", "Term", "python_value", "to_rdflib"]
+__all__ = ["DEFAULT_STORE", "KnowledgeStore", "QueryResult", "QueryStream", "Term", "python_value", "to_rdflib"]
 
 DEFAULT_STORE = Path(".cephkg")
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -111,15 +116,38 @@ class QueryResult:
         return len(self.terms)
 
 
+class QueryStream:
+    """The rows of a SELECT query as the engine produces them (iterate once).
+
+    Holds no row after it has been yielded, so a query of any size runs in constant
+    memory unless it sorts or groups (``ORDER BY``, ``GROUP BY``), which the engine
+    must see whole first. Errors met while rows are produced are :class:`QueryError`.
+    """
+
+    def __init__(self, columns: tuple[str, ...], rows: Iterator[tuple[Term | None, ...]]) -> None:
+        self.columns = columns
+        self._rows = rows
+
+    def __iter__(self) -> Iterator[tuple[Term | None, ...]]:
+        try:
+            yield from self._rows
+        except OSError as exc:
+            raise QueryError(f"the query failed: {_one_line(exc)}") from exc
+
+    def dicts(self, convert: Callable[[Any], Any] = python_value) -> Iterator[dict[str, Any]]:
+        """Rows as ``{column: value}`` (plain Python values by default)."""
+        for row in self:
+            yield {c: convert(v) for c, v in zip(self.columns, row)}
+
+
 def _named(graph_iri: ox.NamedNode | str) -> ox.NamedNode:
     return graph_iri if isinstance(graph_iri, ox.NamedNode) else ox.NamedNode(str(graph_iri))
 
 
 def _one_line(exc: BaseException) -> str:
-    """A parser's message without the grammar dump that follows it."""
-    text = str(exc).strip()
-    first = text.splitlines()[0] if text else type(exc).__name__
-    return re.sub(r"\s+expected one of .*$", "", first)[:300]
+    """An engine's message as one line of at most 300 characters."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
 
 
 class KnowledgeStore:
@@ -142,8 +170,8 @@ class KnowledgeStore:
                 self._store = ox.Store(str(self.path / "oxigraph"))
         except OSError as exc:
             if "lock" in str(exc).lower():
-                raise StoreLockedError(f"another cephkg process is writing to the store at {self.path}; "
-                                       "wait for it to finish") from exc
+                raise StoreLockedError(f"another cephkg is writing to this store ({self.path}): wait for it "
+                                       "to finish, or use another --store") from exc
             raise StoreError(f"cannot open the store at {self.path}: {_one_line(exc)}") from exc
 
     def __enter__(self) -> KnowledgeStore:
@@ -156,6 +184,11 @@ class KnowledgeStore:
         if self._store is not None:
             self._store.flush()
         self._store = None
+
+    @property
+    def opsin_cache(self) -> Path | None:
+        """Where the store keeps OPSIN's answers (None for an in-memory store)."""
+        return self.path / "opsin-cache.json" if self.path is not None else None
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -298,31 +331,36 @@ class KnowledgeStore:
 
     # -- queries ----------------------------------------------------------------------
 
+    def stream(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryStream:
+        """Start a SELECT query; its rows come as the engine produces them.
+
+        ``bindings`` are substituted as RDF terms, never as text. A query with a SERVICE
+        clause, or that does not parse, is a :class:`QueryError` before anything runs.
+        """
+        solutions = self._run(sparql, bindings)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError("only SELECT queries return rows")
+        columns = tuple(v.value for v in solutions.variables)
+        return QueryStream(columns, (tuple(sol[c] for c in columns) for sol in solutions))
+
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
-        """Run a SELECT query; ``bindings`` are substituted as RDF terms, never as text."""
+        """Run a SELECT query and collect its rows; ``bindings`` are substituted as RDF terms, never as text."""
+        rows = self.stream(sparql, bindings)
+        return QueryResult(rows.columns, tuple(rows))
+
+    def ask(self, sparql: str) -> bool:
+        return bool(self._run(sparql, None))
+
+    def _run(self, sparql: str, bindings: Mapping[str, Term] | None) -> Any:
+        refuse_service(sparql)
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:
-            solutions = self.oxigraph.query(sparql, substitutions=substitutions or None)
+            return self.oxigraph.query(sparql, substitutions=substitutions or None)
         except SyntaxError as exc:
-            raise QueryError(f"the query does not parse: {_one_line(exc)}") from exc
+            raise QueryError(f"the query does not parse: {syntax_message(exc, sparql)}") from exc
         except RuntimeError as exc:  # a substitution of a variable the query does not project
             raise QueryError(f"cannot bind {', '.join('?' + k for k in bindings or {})}: {_one_line(exc)} "
                              "(a parameter must be a result column)") from exc
         except OSError as exc:
             raise QueryError(f"the query failed: {_one_line(exc)}") from exc
-        if not isinstance(solutions, ox.QuerySolutions):
-            raise QueryError("only SELECT queries return rows")
-        columns = tuple(v.value for v in solutions.variables)
-        try:
-            rows = tuple(tuple(sol[c] for c in columns) for sol in solutions)
-        except OSError as exc:
-            raise QueryError(f"the query failed: {_one_line(exc)}") from exc
-        return QueryResult(columns, rows)
-
-    def ask(self, sparql: str) -> bool:
-        try:
-            result = self.oxigraph.query(sparql)
-        except SyntaxError as exc:
-            raise QueryError(f"the query does not parse: {_one_line(exc)}") from exc
-        return bool(result)

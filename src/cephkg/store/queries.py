@@ -8,7 +8,11 @@ Header lines at the top of each file::
 
 A parameter is a query variable (``?patent``) bound as an RDF term when the query
 runs (``literal``, ``integer``, ``iri`` or ``term``: an IRI if it looks like one,
-else a literal), never pasted into the query text.
+else a literal), never pasted into the query text. A ``compound`` parameter takes a
+compound IRI or InChIKey as given, and turns a SMILES, InChI or name into the IRI of that
+compound (``…/id/compound/<InChIKey>``) by reading the structure — nothing is written, so
+a compound that is neither named in a claim nor registered (``cephkg add-compound``)
+simply has no rows.
 """
 
 from __future__ import annotations
@@ -22,13 +26,16 @@ from typing import Literal as TypingLiteral
 import pyoxigraph as ox
 
 from ..errors import QueryError
+from ..rdf import iris
 from ..rdf.vocab import XSD
 from ..resources import queries_dir
 
-__all__ = ["NamedQuery", "Parameter", "bind_parameters", "get_query", "named_queries"]
+__all__ = ["NamedQuery", "Parameter", "bind_parameters", "compound_term", "get_query", "named_queries"]
 
-ParamKind = TypingLiteral["literal", "integer", "iri", "term"]
-_KINDS = ("literal", "integer", "iri", "term")
+ParamKind = TypingLiteral["literal", "integer", "iri", "term", "compound"]
+_KINDS = ("literal", "integer", "iri", "term", "compound")
+_INCHIKEY = re.compile(r"[A-Z]{14}-[A-Z]{10}-[A-Z]")
+_IRI = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +97,25 @@ def get_query(name_or_path: str) -> NamedQuery:
     raise QueryError(f"no query named {name_or_path!r}; known: {', '.join(sorted(queries))}")
 
 
-def _term(kind: ParamKind, value: str) -> ox.NamedNode | ox.Literal:
+def compound_term(value: str, cache_path: Path | None = None) -> ox.NamedNode | ox.Literal:
+    """The term a ``compound`` parameter binds: an IRI as given, an InChIKey as a literal, and
+    a SMILES, InChI or name as the IRI of its standardised compound (read, never written)."""
+    text = value.strip()
+    if _IRI.match(text):
+        return _term("iri", text)
+    if _INCHIKEY.fullmatch(text):
+        return ox.Literal(text)
+    from ..chem.compounds import CompoundRecord
+    from ..chem.coverage import parse_compound
+    from ..chem.standardise import standardise
+
+    record = CompoundRecord.from_standardised(standardise(parse_compound(text, cache_path)))
+    return iris.compound(record.key)
+
+
+def _term(kind: ParamKind, value: str, cache_path: Path | None = None) -> ox.NamedNode | ox.Literal:
+    if kind == "compound":
+        return compound_term(value, cache_path)
     if kind == "integer":
         try:
             return ox.Literal(str(int(value)), datatype=XSD.integer)
@@ -106,8 +131,12 @@ def _term(kind: ParamKind, value: str) -> ox.NamedNode | ox.Literal:
     return ox.Literal(value)
 
 
-def bind_parameters(query: NamedQuery, values: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
-    """Turn ``name=value`` strings into RDF terms, checking names and required ones."""
+def bind_parameters(query: NamedQuery, values: dict[str, str],
+                    cache_path: Path | None = None) -> dict[str, ox.NamedNode | ox.Literal]:
+    """Turn ``name=value`` strings into RDF terms, checking names and required ones.
+
+    ``cache_path`` is the OPSIN cache used when a ``compound`` parameter is a name.
+    """
     known = {p.name: p for p in query.parameters}
     unknown = sorted(set(values) - set(known))
     if unknown:
@@ -116,4 +145,4 @@ def bind_parameters(query: NamedQuery, values: dict[str, str]) -> dict[str, ox.N
     missing = [p.name for p in query.parameters if p.required and p.name not in values]
     if missing:
         raise QueryError(f"query {query.name!r} needs parameter {', '.join(missing)}")
-    return {name: _term(known[name].kind, value) for name, value in values.items()}
+    return {name: _term(known[name].kind, value, cache_path) for name, value in values.items()}

@@ -41,7 +41,7 @@ __all__ = [
 
 def opsin_cache(store: KnowledgeStore) -> Path | None:
     """Where the store keeps OPSIN's answers (None for an in-memory store)."""
-    return store.path / "opsin-cache.json" if store.path is not None else None
+    return store.opsin_cache
 
 
 def patent_record(store: KnowledgeStore, patent_id: str) -> PatentRecord:
