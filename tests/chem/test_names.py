@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import warnings
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import py2opsin
 import pytest
 from rdkit import Chem
 from rdkit.Chem import rdCIPLabeler
@@ -39,36 +38,45 @@ CEFDINIR_INCHIKEY = "RTXOFQZKPXMALH-GHXIOONMSA-N"
 GARBAGE = "flurbleglorp XYZZY"
 
 
+def _is_opsin(command: Any) -> bool:
+    return isinstance(command, list) and "-osmi" in command
+
+
 @pytest.fixture
 def opsin_calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """Count calls to the real py2opsin function (one call = one JVM)."""
-    real = py2opsin.py2opsin
+    """Count the OPSIN processes started (one call = one JVM), with the names each was given."""
+    real = subprocess.run
     calls: list[dict[str, Any]] = []
 
-    def counting(chemical_name: Any, **kwargs: Any) -> Any:
-        calls.append({"names": list(chemical_name), **kwargs})
-        return real(chemical_name, **kwargs)
+    def counting(command: Any, *args: Any, **kwargs: Any) -> Any:
+        if _is_opsin(command):
+            names_file = Path(command[-1])
+            calls.append({"names": names_file.read_text(encoding="utf-8").splitlines(), "file": names_file,
+                          "timeout": kwargs.get("timeout"), "command": command})
+        return real(command, *args, **kwargs)
 
-    monkeypatch.setattr(py2opsin, "py2opsin", counting)
+    monkeypatch.setattr(resolve_mod.subprocess, "run", counting)
     return calls
 
 
 def _forbid_java(monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("py2opsin must not be called")
+    real = subprocess.run
 
-    monkeypatch.setattr(py2opsin, "py2opsin", boom)
+    def boom(command: Any, *args: Any, **kwargs: Any) -> Any:
+        if _is_opsin(command):
+            raise AssertionError("OPSIN must not be started")
+        return real(command, *args, **kwargs)
+
+    monkeypatch.setattr(resolve_mod.subprocess, "run", boom)
     monkeypatch.setattr(resolve_mod.shutil, "which", lambda _name: None)
 
 
-def _fake_opsin(output: Any, stderr: str) -> Callable[..., Any]:
-    """A py2opsin stand-in that reports stderr the way py2opsin 1.2 does."""
+def _fake_opsin(output: list[str] | None, stderr: str, returncode: int = 0) -> Callable[..., Any]:
+    """An OPSIN process stand-in: one stdout line per name (empty when it failed), stderr as given."""
 
-    def fake(chemical_name: Any, **kwargs: Any) -> Any:
-        if stderr:
-            warnings.warn("OPSIN raised the following error(s) while parsing:\n > "
-                          + stderr.replace("\n", "\n > ", stderr.count("\n") - 1), RuntimeWarning)
-        return output
+    def fake(command: Any, *args: Any, **kwargs: Any) -> Any:
+        stdout = "".join(line + "\n" for line in output or [])
+        return subprocess.CompletedProcess(command, returncode, stdout.encode(), stderr.encode())
 
     return fake
 
@@ -113,9 +121,10 @@ def test_seed_names_resolve_in_one_jvm_call(tmp_path: Path, opsin_calls: list[di
 
     assert len(opsin_calls) == 1
     assert opsin_calls[0]["names"] == list(SEED_NAMES)
-    tmp_input = Path(opsin_calls[0]["tmp_fpath"])
+    assert opsin_calls[0]["timeout"] == 120  # limit names.opsin_timeout_s: Java never hangs a command
+    tmp_input = opsin_calls[0]["file"]
     assert tmp_input.parent != workdir and not tmp_input.exists()
-    assert list(workdir.iterdir()) == []  # py2opsin's temp file did not land in the CWD
+    assert list(workdir.iterdir()) == []  # the names file did not land in the CWD
 
     assert list(results) == list(SEED_NAMES)
     acid_key = identifiers(Chem.MolFromSmiles(results[CEFDINIR_NAME].smiles or ""))[2]
@@ -160,7 +169,7 @@ def test_blank_names_need_no_java(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_messages_follow_failed_names(monkeypatch: pytest.MonkeyPatch) -> None:
     stderr = "foo is unparsable due to X\nCannot find in scope fragment with atom with locant alpha.\n"
-    monkeypatch.setattr(py2opsin, "py2opsin", _fake_opsin(["C", "", "CC", ""], stderr))
+    monkeypatch.setattr(resolve_mod.subprocess, "run", _fake_opsin(["C", "", "CC", ""], stderr))
     out = resolve_names(["methane", "foo", "ethane", "α-bar"])
     assert out["foo"].message == "foo is unparsable due to X"
     assert out["α-bar"].message.startswith("Cannot find in scope")
@@ -169,14 +178,35 @@ def test_messages_follow_failed_names(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_unpaired_messages_matched_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
     stderr = "Picked up JAVA_TOOL_OPTIONS: -Xmx1g\nsome log line\nfoo is unparsable due to X\n"
-    monkeypatch.setattr(py2opsin, "py2opsin", _fake_opsin(["", "C"], stderr))
+    monkeypatch.setattr(resolve_mod.subprocess, "run", _fake_opsin(["", "C"], stderr))
     assert resolve_names(["foo", "methane"])["foo"].message == "foo is unparsable due to X"
 
 
 def test_opsin_crash_raises(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(py2opsin, "py2opsin", _fake_opsin(False, "Exception in thread main\n"))
-    with pytest.raises(ResolutionError, match="Exception in thread main"):
+    monkeypatch.setattr(resolve_mod.subprocess, "run", _fake_opsin(None, "Exception in thread main\n", 1))
+    with pytest.raises(ResolutionError, match="OPSIN exited with status 1 and 0 answers for 1 names: Exception in thread main"):
         resolve_names(["methane"])
+
+
+def test_a_java_that_never_answers_fails_the_batch_naming_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    def stuck(command: Any, *args: Any, **kwargs: Any) -> Any:
+        raise subprocess.TimeoutExpired(command, kwargs["timeout"])
+
+    monkeypatch.setattr(resolve_mod.subprocess, "run", stuck)
+    with pytest.raises(ResolutionError, match=r"OPSIN did not answer within 120 s for 2 names "
+                                              r"\(limit names.opsin_timeout_s\); the first: 'methane'"):
+        resolve_names(["methane", "ethane"])
+
+
+@pytest.mark.java
+def test_more_names_than_a_batch_take_several_bounded_processes(tmp_path: Path, opsin_calls: list[dict[str, Any]],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(resolve_mod, "limit", lambda name: 2 if name == "names.opsin_batch_names" else 120)
+    names = ["methane", "ethane", "propane", GARBAGE, "butane"]
+    out = resolve_names(names, NameCache(tmp_path / "c.json"))
+    assert [call["names"] for call in opsin_calls] == [["methane", "ethane"], ["propane", GARBAGE], ["butane"]]
+    assert [out[n].smiles for n in names] == ["C", "CC", "CCC", None, "CCCC"]
+    assert GARBAGE in out[GARBAGE].message
 
 
 def test_cache_is_keyed_by_opsin_version(tmp_path: Path) -> None:

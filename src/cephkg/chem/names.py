@@ -1,7 +1,8 @@
-"""Chemical names -> structures with OPSIN (via py2opsin), behind a persistent cache.
+"""Chemical names -> structures with OPSIN (the jar py2opsin ships), behind a persistent cache.
 
 Starting a JVM costs about half a second, so all names not yet known are resolved in
-*one* OPSIN call, and every answer - failures included, with OPSIN's message - is kept in
+*one* OPSIN call (batches of ``names.opsin_batch_names``, each bounded by
+``names.opsin_timeout_s``), and every answer - failures included, with OPSIN's message - is kept in
 an on-disk cache keyed by OPSIN version and name, so a rebuild never starts Java for a
 name it has seen before.
 """
@@ -12,6 +13,7 @@ import importlib.util
 import json
 import re
 import shutil
+import subprocess
 import tempfile
 import warnings
 from collections.abc import Iterable, Sequence
@@ -22,6 +24,7 @@ from typing import Any, Literal
 
 from ..errors import ResolutionError
 from ..files import write_atomically
+from ..limits import limit
 
 __all__ = ["NameCache", "NameResolution", "opsin_version", "resolve_names"]
 
@@ -29,7 +32,6 @@ Status = Literal["ok", "failed"]
 
 _JAVA_MISSING = "Java runtime not found; run scripts/setup.sh or apt-get install -y default-jre-headless"
 _JAR_RE = re.compile(r"^opsin-cli-(?P<version>[0-9][0-9A-Za-z.\-]*)-jar-with-dependencies\.jar$")
-_WARNING_HEADER = "OPSIN raised the following error(s) while parsing:"
 #: stderr lines the JVM itself prints; not OPSIN messages about a name.
 _JVM_NOISE = ("Picked up ", "WARNING: ", "OpenJDK ")
 _CACHE_FORMAT = "cephkg-opsin-cache"
@@ -57,14 +59,22 @@ def opsin_version() -> str:
 
     Found without importing py2opsin, whose import runs ``java -version``.
     """
+    match = _JAR_RE.match(_opsin_jar().name)
+    if match is None:  # _opsin_jar only returns names the pattern matches
+        raise ResolutionError("the OPSIN jar's name has no version")
+    return match.group("version")
+
+
+@lru_cache(maxsize=1)
+def _opsin_jar() -> Path:
+    """The OPSIN command-line jar py2opsin bundles (py2opsin itself is not imported: its import runs Java)."""
     spec = importlib.util.find_spec("py2opsin")
     if spec is None or not spec.submodule_search_locations:
         raise ResolutionError("py2opsin is not installed; it is a dependency of cephkg (pip install py2opsin)")
     for location in spec.submodule_search_locations:
         for entry in sorted(Path(location).iterdir()):
-            match = _JAR_RE.match(entry.name)
-            if match:
-                return match.group("version")
+            if _JAR_RE.match(entry.name):
+                return entry
     raise ResolutionError("py2opsin is installed but its bundled OPSIN jar was not found")
 
 
@@ -177,26 +187,43 @@ def _opsin_input(name: str) -> str:
 
 
 def _run_opsin(names: Sequence[str], version: str, radicals: bool = False) -> dict[str, NameResolution]:
-    """One OPSIN call for all ``names``; failures get OPSIN's stderr message."""
+    """OPSIN's answers for ``names``, a batch of at most ``names.opsin_batch_names`` per JVM."""
     if shutil.which("java") is None:
         raise ResolutionError(_JAVA_MISSING)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # py2opsin's import-time "java may not be installed"
-        import py2opsin as _py2opsin_pkg
+    batch = int(limit("names.opsin_batch_names"))
+    results: dict[str, NameResolution] = {}
+    for begin in range(0, len(names), batch):
+        results.update(_run_opsin_batch(names[begin:begin + batch], version, radicals))
+    return results
+
+
+def _run_opsin_batch(names: Sequence[str], version: str, radicals: bool) -> dict[str, NameResolution]:
+    """One OPSIN process for ``names``, bounded in time; failures get OPSIN's stderr message.
+
+    OPSIN is run directly rather than through ``py2opsin.py2opsin``, which waits for Java
+    without a timeout: a JVM that never answers must fail this batch with a message naming
+    the limit, not hang the command.
+    """
     lines = [_opsin_input(name) for name in names]
+    seconds = float(limit("names.opsin_timeout_s"))
+    command = ["java", "-Dfile.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8", "-Dsun.stderr.encoding=UTF-8",
+               "-jar", str(_opsin_jar()), "-osmi", *(["-r", "-w"] if radicals else [])]
     with tempfile.TemporaryDirectory(prefix="cephkg-opsin-") as tmpdir:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                output = _py2opsin_pkg.py2opsin(lines, output_format="SMILES", allow_radicals=radicals,
-                                                wildcard_radicals=radicals,
-                                                tmp_fpath=str(Path(tmpdir) / "names.txt"))
-            except Exception as exc:  # py2opsin's own error path can raise TypeError
-                raise ResolutionError(f"OPSIN call failed: {exc!r}") from exc
-    stderr_lines = _opsin_messages(caught)
-    if not isinstance(output, list) or len(output) != len(lines):
+        names_file = Path(tmpdir) / "names.txt"
+        names_file.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        try:
+            done = subprocess.run([*command, str(names_file)], capture_output=True, timeout=seconds, check=False)
+        except subprocess.TimeoutExpired:
+            raise ResolutionError(f"OPSIN did not answer within {seconds:g} s for {len(lines):,} names "
+                                  f"(limit names.opsin_timeout_s); the first: {lines[0][:200]!r}") from None
+        except OSError as exc:
+            raise ResolutionError(f"OPSIN could not be started: {exc}") from exc
+    stderr_lines = _opsin_messages(done.stderr.decode("utf-8", errors="replace"))
+    output = done.stdout.decode("utf-8", errors="replace").replace("\r", "").split("\n")[:-1]
+    if done.returncode != 0 or len(output) != len(lines):
         detail = "; ".join(stderr_lines) or "no message"
-        raise ResolutionError(f"OPSIN returned {type(output).__name__} for {len(lines)} names: {detail}")
+        raise ResolutionError(f"OPSIN exited with status {done.returncode} and {len(output)} answers "
+                              f"for {len(lines)} names: {detail}")
     failed = [i for i, smi in enumerate(output) if not smi.strip()]
     messages = _assign_messages([lines[i] for i in failed], stderr_lines)
     results: dict[str, NameResolution] = {}
@@ -209,20 +236,10 @@ def _run_opsin(names: Sequence[str], version: str, radicals: bool = False) -> di
     return {name: results[name] for name in names}
 
 
-def _opsin_messages(caught: Sequence[warnings.WarningMessage]) -> list[str]:
-    """OPSIN's stderr lines, unwrapped from py2opsin's RuntimeWarning text."""
-    lines: list[str] = []
-    for record in caught:
-        text = str(record.message)
-        if not text.startswith(_WARNING_HEADER):
-            continue
-        for line in text[len(_WARNING_HEADER):].splitlines():
-            line = line.strip()
-            if line.startswith(">"):
-                line = line[1:].strip()
-            if line and not line.startswith(_JVM_NOISE):
-                lines.append(line)
-    return lines
+def _opsin_messages(stderr: str) -> list[str]:
+    """OPSIN's stderr lines about names, without what the JVM itself prints."""
+    return [line.strip() for line in stderr.splitlines()
+            if line.strip() and not line.strip().startswith(_JVM_NOISE)]
 
 
 def _assign_messages(failed: Sequence[str], lines: Sequence[str]) -> list[str]:
