@@ -220,3 +220,83 @@ def test_a_salt_claim_limited_to_types_decides_the_salt_form(tmp_path: Path) -> 
     result = covers("OC(=O)c1ccccc1.Cl", [scope])
     assert result.claims("u") == [1]
     assert result.near_misses[0].reasons[0].startswith("hydrochloride salt is not an alkali metal salt")
+
+
+# --- the reader's own records, decided without being restated ----------------------------
+
+US4602012_CLAIM_1 = (  # tests/data/real-claims/US4602012.txt, claim 1, as the page gives it
+    "1. Compounds of the formula (I) ##STR18## wherein R, R.sub.1 and R.sub.2, which may be the same or different, "
+    "each represents a hydrogen atom or a C.sub.1 -4 alkyl group and R.sub.3represents a C.sub.1 -4 alkyl group, "
+    "with the proviso that, when both R.sub.1 and R.sub.2 represent hydrogen atoms, R.sub.3 represents other than "
+    "a methyl group.\n2. A compound as claimed in claim 1 wherein R is hydrogen.\n")
+#: A stand-in for the lost drawing that keeps the three variables of the proviso.
+ACYLOXYMETHYL = "[*:3]C(=O)OC([*:1])([*:2])OC(=O)c1ccccc1"
+
+
+def _us4602012_scope() -> PatentScope:
+    patent = parse_text(US4602012_CLAIM_1, "us4602012", "<us4602012>")
+    structures = parse_structures({"structure": [{"claim": 1, "formula": 1, "smiles": ACYLOXYMETHYL,
+                                                  "variables": {"1": "R1", "2": "R2", "3": "R3"}}]},
+                                  "<us4602012>", patent)
+    return PatentScope(patent, structures, {})  # provisos and salt types: the reader's
+
+
+@pytest.mark.parametrize(("smiles", "claims", "reason"), [
+    ("CC(=O)OCOC(=O)c1ccccc1", [], "excluded by the proviso 'with the proviso that, when both R1 and R2 "
+     "represent hydrogen atoms, R3 represents other than a methyl group': R1 = [*][H] is hydrogen; "
+     "R2 = [*][H] is hydrogen, and R3 = [*]C is methyl"),
+    ("CCC(=O)OCOC(=O)c1ccccc1", [1, 2], None),        # R3 ethyl: the proviso is met
+    ("CC(=O)OC(C)OC(=O)c1ccccc1", [1, 2], None),      # R1 methyl: the proviso is not triggered
+])
+def test_the_provisos_the_reader_found_decide_coverage(smiles: str, claims: list[int], reason: str | None) -> None:
+    scope = _us4602012_scope()
+    assert scope.provisos.keys() == {1}
+    answer = covers(smiles, [scope])
+    assert answer.claims("us4602012") == claims
+    if reason is not None:
+        assert [(v.claim, v.decision, v.reasons[0]) for v in answer.near_misses] == [(1, "does not cover", reason)]
+
+
+def _conditions(text: str) -> PatentScope:
+    patent = parse_text(f"1. A compound of the formula ##STR1## wherein R1, R2 and R3 are each hydrogen or lower "
+                        f"alkyl, {text}.\n", "p", "<p>")
+    structures = parse_structures({"structure": [{"claim": 1, "formula": 1, "smiles": ACYLOXYMETHYL,
+                                                  "variables": {"1": "R1", "2": "R2", "3": "R3"}}]}, "<p>", patent)
+    return PatentScope(patent, structures, {})
+
+
+def test_either_of_two_variables_triggers_a_proviso() -> None:
+    scope = _conditions("with the proviso that when either R1 or R2 is hydrogen, R3 is other than methyl")
+    (proviso,) = scope.provisos[1]
+    assert [(c.variables, c.quantifier) for c in proviso.when] == [(("R1", "R2"), "any")]  # type: ignore[union-attr]
+    assert covers("CC(=O)OC(C)OC(=O)c1ccccc1", [scope]).claims("p") == []          # R2 hydrogen, R3 methyl
+    assert covers("CC(=O)OC(C)(C)OC(=O)c1ccccc1", [scope]).claims("p") == [1]      # neither is hydrogen
+    assert covers("CCC(=O)OCOC(=O)c1ccccc1", [scope]).claims("p") == [1]           # R3 is not methyl
+
+
+def test_a_proviso_in_words_the_reader_could_not_put_in_conditions_is_undecided_not_ignored() -> None:
+    scope = _conditions("with the proviso that the compound is not a racemate")
+    answer = covers("CCC(=O)OCOC(=O)c1ccccc1", [scope])
+    assert answer.claims("p") == [] and [v.decision for v in answer.undecided] == ["cannot decide"]
+    assert answer.undecided[0].reasons[0].startswith("cannot evaluate the proviso 'with the proviso that the "
+                                                     "compound is not a racemate'")
+
+
+def test_the_salt_types_the_reader_found_decide_the_salt_form() -> None:
+    """US4126745A claim 3 as the page gives it; the reader records 'alkali metal', ... without 'salt'."""
+    patent = parse_text("1. A 7-methoxycephalosporin of the formula ##STR1## wherein Y is carboxy, or a "
+                        "pharmaceutically acceptable salt thereof.\n3. A salt of said 7-methoxycephalosporin of "
+                        "claim 1 selected from the group consisting of an alkali metal salt, an alkaline earth metal "
+                        "salt, an aluminum salt, an ammonium salt and a substituted ammonium salt.\n", "u", "<u>")
+    structures = parse_structures({"structure": [{"claim": 1, "formula": 1, "smiles": "[*:1]c1ccccc1",
+                                                  "variables": {"1": "Y"}}]}, "<u>", patent)
+    scope = PatentScope(patent, structures, {})
+    assert scope.salt_types == {3: ["alkali metal", "alkaline earth metal", "aluminum", "ammonium",
+                                    "substituted ammonium"]}
+    assert covers("O=C([O-])c1ccccc1.[Na+]", [scope]).claims("u") == [1, 3]
+    hydrochloride = covers("OC(=O)c1ccccc1.Cl", [scope])
+    assert hydrochloride.claims("u") == [1]
+    assert hydrochloride.near_misses[0].reasons[0] == (
+        "hydrochloride salt is not an alkali metal salt, an alkaline earth metal salt, an aluminum salt, an ammonium "
+        "salt or a substituted ammonium salt (claim 3)")
+    assert covers("OC(=O)c1ccccc1", [scope]).claims("u") == [1]  # the free acid is no salt of claim 3

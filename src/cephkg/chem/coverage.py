@@ -42,6 +42,7 @@ from rdkit.rdBase import BlockLogs
 from ..errors import InputError, InvalidFragment
 from ..limits import limit
 from ..model import Claim, Definition, Patent
+from ..model import Proviso as ClaimProviso
 from .compounds import resolve_species
 from .guard import check_size, needs_isolation, run_isolated
 from .names import NameCache, resolve_names
@@ -458,14 +459,19 @@ class PatentScope:
     def __init__(self, patent: Patent, structures: StructureFile | None,
                  species: Mapping[tuple[int, int], SpeciesTarget], vocabulary: Vocabulary | None = None,
                  missing: Mapping[tuple[int, int], str] | None = None, *,
-                 provisos: Mapping[int, Sequence[ProvisoLike]] | None = None,
+                 provisos: Mapping[int, Sequence[ProvisoLike | ClaimProviso]] | None = None,
                  salt_types: Mapping[int, Sequence[str]] | None = None) -> None:
         self.patent = patent
         self.structures = structures
-        #: per claim: the provisos it states (evaluated on the assignment, with its ancestors')
-        self.provisos = dict(provisos or {})
-        #: per claim: the salt types it is limited to ("an alkali metal salt", ...)
-        self.salt_types = dict(salt_types or {})
+        #: per claim: the provisos it states (evaluated on the assignment, with its ancestors');
+        #: by default those the reader found in the claim's text
+        self.provisos: dict[int, Sequence[ProvisoLike | ClaimProviso]] = (
+            dict(provisos) if provisos is not None else {c.number: c.provisos for c in patent.claims if c.provisos})
+        #: per claim: the salt types it is limited to ("an alkali metal salt", ...); by default
+        #: those the reader found
+        self.salt_types: dict[int, Sequence[str]] = (
+            dict(salt_types) if salt_types is not None
+            else {c.number: [t.type for t in c.salt_types] for c in patent.claims if c.salt_types})
         #: why a formula has no structure (claim, formula) -> the inference's reason
         self.missing = dict(missing or {})
         self.species = dict(species)
@@ -599,8 +605,11 @@ class PatentScope:
 
     def match_structure(self, claim: Claim, target: Target, structure: GenericStructure,
                         own: Sequence[Definition] = ()) -> Verdict | None:
-        """Decide ``claim`` for ``target`` with the given structure (None: the core is not there)."""
-        return self._markush(claim, target, "covers", structure, own)
+        """Decide ``claim`` for ``target`` with the given structure (None: the core is not there).
+
+        Provisos and salt types are left out: they narrow what the claim covers, not the
+        structure it is drawn from, and a structure is judged by the compounds it must contain."""
+        return self._markush(claim, target, "covers", structure, own, scope_limits=False)
 
     def _species(self, claim: Claim, target: Target, relation: Relation,
                  budget: TimeBudget | None = None) -> Verdict | None:
@@ -656,7 +665,7 @@ class PatentScope:
 
     def _markush(self, claim: Claim, target: Target, relation: Relation,
                  structure: GenericStructure | None = None, own: Sequence[Definition] = (),
-                 budget: TimeBudget | None = None) -> Verdict | None:
+                 budget: TimeBudget | None = None, *, scope_limits: bool = True) -> Verdict | None:
         structure = structure or self.structure_for(claim)
         if structure is None:
             return self._verdict(claim, relation, "markush", False, (self.missing_reason(claim),), undecided=True)
@@ -682,10 +691,10 @@ class PatentScope:
             attempt = self._attempt(structure, target, match, names, constraints)
             if attempt.ok and chiral is not None and tuple(match) not in chiral:
                 attempt = _Attempt(False, 1, [f"a stereocentre {where} fixes differs or is unspecified in the compound"])
-            if attempt.ok:
+            if attempt.ok and scope_limits:
                 attempt = self._apply_provisos(claim, attempt)
             if attempt.ok:
-                salt_rule, salt_problem = self._salt_rule(claim, target)
+                salt_rule, salt_problem = self._salt_rule(claim, target, salt_types=scope_limits)
                 if salt_problem is not None:
                     return self._verdict(claim, relation, "markush", False, (salt_problem,), attempt.assignment,
                                          structure=where)
@@ -712,10 +721,10 @@ class PatentScope:
         return _Attempt(False, attempt.passed, [decision.reason or "excluded by a proviso"], attempt.assignment,
                         undecided=decision.undecided)
 
-    def _salt_rule(self, claim: Claim, target: Target) -> tuple[str | None, str | None]:
+    def _salt_rule(self, claim: Claim, target: Target, *, salt_types: bool = True) -> tuple[str | None, str | None]:
         """(the rule that lets the claim reach the salt form, or why it cannot)."""
         limited = next(((c, self.salt_types[c.number]) for c in (claim, *self.ancestors(claim))
-                        if self.salt_types.get(c.number)), None)
+                        if salt_types and self.salt_types.get(c.number)), None)
         if limited is not None:
             limiter, allowed = limited
             decision = check_salt_types(target.salt_form, allowed)

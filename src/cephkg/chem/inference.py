@@ -740,7 +740,8 @@ def scope_with_inference(scope: PatentScope, descriptions: Mapping[str, str | No
     missing = {(o.claim, o.formula): o.failure for o in found if o.failure}
     given = {(s.claim, s.formula) for s in structures.structures} if structures is not None else set()
     missing = {k: v for k, v in missing.items() if k not in given}
-    return PatentScope(scope.patent, structures, scope.species, scope.vocabulary, missing), found
+    return PatentScope(scope.patent, structures, scope.species, scope.vocabulary, missing,
+                       provisos=scope.provisos, salt_types=scope.salt_types), found
 
 
 def scope_for(patent: Patent, cache_path: Path | None, structures: StructureFile | None = None) -> PatentScope:
@@ -750,7 +751,8 @@ def scope_for(patent: Patent, cache_path: Path | None, structures: StructureFile
     base = curated_scope_for(patent, cache_path, structures, named)
     if named:
         conventions = dict(base.structures.conventions) if base.structures else None
-        base = PatentScope(patent, base.structures, base.species, vocabulary_for(conventions, named))
+        base = PatentScope(patent, base.structures, base.species, vocabulary_for(conventions, named),
+                           provisos=base.provisos, salt_types=base.salt_types)
     return scope_with_inference(base, resolve_descriptions([patent], cache_path))[0]
 
 

@@ -62,17 +62,24 @@ def salt_types() -> tuple[SaltType, ...]:
 
 
 def _key(text: str) -> str:
+    """A phrase without article, case, spacing or the word "salt(s)" at its end: the reader
+    records "alkali metal" for "an alkali metal salt"."""
     t = re.sub(r"\s+", " ", text.lower()).strip(" .,;")
-    return re.sub(r"^(?:an?|the)\s+", "", t)
+    t = re.sub(r"^(?:an?|the)\s+", "", t)
+    return re.sub(r"\s+salts?$", "", t)
 
 
 def salt_type_for_phrase(phrase: str) -> SaltType | None:
-    """The salt type a claim's phrase names ("an alkali metal salt" -> alkali-metal), or None."""
+    """The salt type a claim's phrase names ("an alkali metal salt", "alkali metal" -> alkali-metal), or None."""
     key = _key(phrase)
     for t in salt_types():
-        if key in t.phrases or key == t.id:
+        if key in {_key(p) for p in t.phrases} or key == t.id:
             return t
     return None
+
+
+def _either(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
 
 
 def check_salt_types(salt_form: str | None, allowed: Sequence[str]) -> SaltTypeDecision:
@@ -80,7 +87,8 @@ def check_salt_types(salt_form: str | None, allowed: Sequence[str]) -> SaltTypeD
     (phrases as the claim writes them)? A compound that is no salt is not one of them."""
     types = [salt_type_for_phrase(p) for p in allowed]
     unknown = [p for p, t in zip(allowed, types, strict=True) if t is None]
-    listed = ", ".join(allowed)
+    listed = _either([f"{'an' if t.label[0] in 'aeiou' else 'a'} {t.label}" if t is not None else p
+                      for p, t in zip(allowed, types, strict=True)])
     if salt_form is None:
         return SaltTypeDecision(False, f"the compound is not a salt; the claim is limited to {listed}")
     for part in salt_form.split(";"):
