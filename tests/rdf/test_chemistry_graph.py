@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import RDF, Literal, URIRef
+from rdkit import Chem
 
 from cephkg import KnowledgeStore, build
 from cephkg.rdf import iris
 from cephkg.store.scopes import ensure_compound, register_compound
 from queryrows import rows
-from rdfvocab import CEPH
+from rdfvocab import CEPH, PROV
 from seeds import EXAMPLES, ID_000, ID_002
 
 PIVOXIL = "C=CC1=C(C(=O)OCOC(=O)C(C)(C)C)N2C(=O)C(NC(=O)/C(=N\\O)c3csc(N)n3)C2SC1"
@@ -162,6 +164,17 @@ def test_inferred_structures_and_undecided_claims_are_in_the_graph(tmp_path: Pat
         assert str(g.value(f, CEPH.structureSmiles)).endswith("|$_R2;;;;;;;;;;;;;;;;;;;_R1;;;;$|")
         assert Literal("consistent with all 9 compound(s) at their own claims' definitions") in set(
             g.objects(f, CEPH.inferenceEvidence))
+        # the inferred structure is a PROV entity derived from the named species it was inferred from
+        node = g.value(f, CEPH.hasInferredStructure)
+        assert node == URIRef(f"{f}/inferred-structure")
+        assert (node, RDF.type, CEPH.InferredGenericStructure) in g
+        assert set(g.objects(node, CEPH.inferenceEvidence)) == set(g.objects(f, CEPH.inferenceEvidence))
+        assert Chem.MolFromSmiles(str(g.value(node, CEPH.structureSmiles))) is not None
+        sources = sorted(str(s) for s in g.objects(node, PROV.wasDerivedFrom))
+        assert sources and all(re.fullmatch(rf"{C}{ID_002}/claim/\d+/species/\d+", s) for s in sources)
+        assert (URIRef(sources[0]), RDF.type, CEPH.SpeciesMention) in store.graph(iris.patent_graph(ID_002))
+        # a coverage decision made on it is derived from it
+        assert any((e, RDF.type, CEPH.CoverageExplanation) in g for e in g.subjects(PROV.wasDerivedFrom, node))
         other = store.graph(iris.chemistry_graph("nospecies"))
         f1 = URIRef(f"{C}nospecies/claim/1/formula/placeholder/STR1")  # named by its image placeholder
         assert other.value(f1, CEPH.inferenceFailure) == Literal(

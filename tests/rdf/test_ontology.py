@@ -76,6 +76,25 @@ def test_every_term_has_a_label_and_a_definition() -> None:
         assert defined, prefix
 
 
+def test_each_class_and_property_is_declared_in_one_file_with_one_label() -> None:
+    """Two declarations of one term in two files give it two domains, and the reasoner types
+    every subject with both (a formula with a structureSmiles became a CuratedStructure)."""
+    declared: dict[URIRef, list[str]] = {}
+    for path in ontology_files():
+        g = Graph().parse(path)
+        for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty):
+            for term in g.subjects(RDF.type, kind):
+                if isinstance(term, URIRef) and str(term).startswith(CEPHKG):
+                    declared.setdefault(term, []).append(path.name)
+    assert {str(t): files for t, files in declared.items() if len(files) > 1} == {}
+    g = ontology_graph()
+    labels: dict[str, list[str]] = {}
+    for term in declared:
+        for label in g.objects(term, RDFS.label):
+            labels.setdefault(str(label).lower(), []).append(str(term))
+    assert {label: ts for label, ts in labels.items() if len(ts) > 1} == {}
+
+
 def test_claim_categories_are_disjoint_classes_with_codes() -> None:
     g = ontology_graph()
     codes = {str(g.value(c, CEPH.categoryCode)) for c in g.subjects(CEPH.categoryCode, None)}

@@ -77,6 +77,11 @@ class InferenceOutcome:
     failure: str | None
     species: tuple[str, ...] = ()   # "claim N #k" of the compounds used
 
+    @property
+    def species_used(self) -> tuple[tuple[int, int], ...]:
+        """(claim, index) of each named species the structure was inferred from."""
+        return tuple((int(m.group(1)), int(m.group(2))) for m in map(_SPECIES_LABEL.fullmatch, self.species) if m)
+
     def to_dict(self) -> dict[str, Any]:
         return {"claim": self.claim, "formula": self.formula,
                 "structure": None if self.structure is None else self.structure.to_dict(),
@@ -501,6 +506,9 @@ def infer_structures(scope: PatentScope, descriptions: Mapping[str, str | None] 
 
 def _label(sp: SpeciesTarget) -> str:
     return f"claim {sp.claim} #{sp.index}"
+
+
+_SPECIES_LABEL = re.compile(r"claim (\d+) #(\d+)")
 
 
 def _infer(work: _Work, descriptions: Mapping[str, str | None]) -> InferenceOutcome:

@@ -10,20 +10,22 @@ matched, the group each variable took and the salt rule applied.
 An alternative's group term links to its concept: a concept of the substituent scheme,
 or, for a term the vocabulary does not list, a concept of the patent's own scheme that
 this graph declares. The curated structures of a patent's sidecar are ``prov:Entity``
-resources derived from the sidecar file, and what was decided on one of them (a
-coverage explanation, a reaction compound) is ``prov:wasDerivedFrom`` it.
+resources derived from the sidecar file, the structures cephkg inferred are derived from the
+named species they were inferred from, and what was decided on one of them (a coverage
+explanation, a reaction compound) is ``prov:wasDerivedFrom`` it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import pyoxigraph as ox
 
 from ..chem.chemistry import AlternativeClass, CoverageLink, PatentChemistry
 from ..chem.compounds import CompoundRecord
 from ..chem.drawn import to_cxsmiles
-from ..chem.structures import StructureFile
+from ..chem.structures import GenericStructure, StructureFile
 from ..model import Patent
 from . import iris
 from .concepts import concept
@@ -78,10 +80,12 @@ def _formula_of(patent: Patent, number: int, index: int) -> ox.NamedNode | None:
 
 
 def link_triples(link: CoverageLink, out: Triples, patent: Patent | None = None,
-                 curated: frozenset[tuple[int, int]] = frozenset()) -> None:
+                 curated: frozenset[tuple[int, int]] = frozenset(),
+                 inferred: frozenset[tuple[int, int]] = frozenset()) -> None:
     """One coverage link and its explanation; with the claim's ``patent`` at hand, an
     explanation decided on a curated structure (one of ``curated``: (claim, formula) of the
-    sidecar's structures) is ``prov:wasDerivedFrom`` that structure."""
+    sidecar's structures) or an inferred one (``inferred``) is ``prov:wasDerivedFrom`` that
+    structure."""
     v = link.verdict
     c = iris.claim(v.patent, v.claim)
     k = iris.compound(link.compound)
@@ -98,11 +102,11 @@ def link_triples(link: CoverageLink, out: Triples, patent: Patent | None = None,
     add(e, CEPH.coverageVia, v.via)
     add(e, CEPH.hasCoverageRoute, concept(CEPH.CoverageRouteScheme, v.via))
     where = _WHERE.match(v.structure or "")
-    if where is not None and patent is not None and patent.patent_id == v.patent \
-            and (int(where.group(1)), int(where.group(2))) in curated:
-        f = _formula_of(patent, int(where.group(1)), int(where.group(2)))
+    if where is not None and patent is not None and patent.patent_id == v.patent:
+        key = (int(where.group(1)), int(where.group(2)))
+        f = _formula_of(patent, *key) if key in curated or key in inferred else None
         if f is not None:
-            add(e, PROV.wasDerivedFrom, iris.structure(f))
+            add(e, PROV.wasDerivedFrom, iris.structure(f) if key in curated else iris.inferred_structure(f))
     add(e, CEPH.explanationText, "\n".join(v.reasons))
     for i, reason in enumerate(v.reasons, 1):
         r = iris.coverage_reason(e, i)
@@ -169,10 +173,11 @@ def chemistry_triples(chem: PatentChemistry, patent: Patent, out: Triples | None
     for a in chem.alternatives:
         add(_alternative(patent, a), CEPH.substituentClass, _group(chem, a.class_id, a.listed))
     curated = frozenset((s.claim, s.formula) for s in chem.structures if s.source == "curated")
+    inferred = frozenset((s.claim, s.formula) for s in chem.structures if s.source == "inferred")
     for link in chem.links:
-        link_triples(link, out, patent, curated)
+        link_triples(link, out, patent, curated, inferred)
     for link in chem.undecided:
-        link_triples(link, out, patent, curated)
+        link_triples(link, out, patent, curated, inferred)
     for s in chem.structures:
         f = _formula_of(patent, s.claim, s.formula)
         if f is None:
@@ -184,12 +189,32 @@ def chemistry_triples(chem: PatentChemistry, patent: Patent, out: Triples | None
             add(f, CEPH.inferenceEvidence, line)
         if s.confidence is not None:
             add(f, CEPH.inferenceConfidence, ox.Literal(f"{s.confidence:.2f}", datatype=XSD.decimal))
+    used = {(o.claim, o.formula): o.species_used for o in chem.inferred}
+    for s in chem.structures:
+        f = _formula_of(patent, s.claim, s.formula)
+        if s.source == "inferred" and f is not None:
+            _inferred_structure_triples(patent, f, s, used.get((s.claim, s.formula), ()), out)
     given = {(s.claim, s.formula) for s in chem.structures}
     for o in chem.inferred:
         f = _formula_of(patent, o.claim, o.formula)
         if o.failure and (o.claim, o.formula) not in given and f is not None:
             add(f, CEPH.inferenceFailure, o.failure)
     return out
+
+
+def _inferred_structure_triples(patent: Patent, formula: ox.NamedNode, structure: GenericStructure,
+                                species: Sequence[tuple[int, int]], out: Triples) -> None:
+    """An inferred structure as a PROV entity derived from the named species it was inferred from."""
+    add = out.add
+    node = iris.inferred_structure(formula)
+    add(formula, CEPH.hasInferredStructure, node)
+    add(node, RDF.type, CEPH.InferredGenericStructure)
+    add(node, CEPH.structureSmarts if structure.is_smarts else CEPH.structureSmiles, structure.text)
+    for line in structure.evidence:
+        add(node, CEPH.inferenceEvidence, line)
+    for claim, index in species:
+        if any(sp.index == index for sp in patent.claim(claim).species):
+            add(node, PROV.wasDerivedFrom, iris.species(patent.patent_id, claim, index))
 
 
 def structure_triples(patent: Patent, structures: StructureFile, sha256: str | None,

@@ -67,6 +67,7 @@ __all__ = [
     "group_concept",
     "group_scheme",
     "inferred_graph",
+    "inferred_structure",
     "patent",
     "patent_graph",
     "patent_graphs",
@@ -352,6 +353,11 @@ def structures_file(patent_id: str) -> NamedNode:
 def structure(formula_iri: NamedNode) -> NamedNode:
     """The curated structure of a formula."""
     return NamedNode(f"{formula_iri.value}/curated-structure")
+
+
+def inferred_structure(formula_iri: NamedNode) -> NamedNode:
+    """The structure cephkg inferred for a formula."""
+    return NamedNode(f"{formula_iri.value}/inferred-structure")
 
 
 def build(started: str, nonce: str) -> NamedNode:
