@@ -48,9 +48,14 @@ def main() -> None:
 @click.option("--reason", "with_reasoning", is_flag=True,
               help="Also run the OWL reasoner (HermiT) on each built patent and store what it infers.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Patents reasoned in parallel (with --reason).")
+              help="Worker processes building chunks of files at once (this process writes the store); "
+                   "with --reason, also the patents reasoned in parallel.")
+@click.option("--link-across", is_flag=True,
+              help="Also link each patent's claims to the compounds the other patents of the build name "
+                   "(grows with the square of the build: for small builds).")
 @_format_option
-def build(paths: tuple[Path, ...], store_dir: Path, quiet: bool, with_reasoning: bool, jobs: int, fmt: str) -> None:
+def build(paths: tuple[Path, ...], store_dir: Path, quiet: bool, with_reasoning: bool, jobs: int, link_across: bool,
+          fmt: str) -> None:
     """Build the graph from claim files (text, USPTO/EPO/WIPO XML, saved patent pages) or folders of them.
 
     A folder contributes its *.txt, *.xml, *.html and *.htm files; a USPTO weekly bulk file
@@ -64,7 +69,8 @@ def build(paths: tuple[Path, ...], store_dir: Path, quiet: bool, with_reasoning:
         _fail("no claim files found in " + ", ".join(map(str, paths)))
     with open_store(store_dir, create=True) as store:
         with progress(len(files), "building") as advance:  # advances as each patent is written
-            result = run_build(files, store, on_file=advance, fmt=None if fmt == "auto" else fmt)
+            result = run_build(files, store, on_file=advance, fmt=None if fmt == "auto" else fmt, jobs=jobs,
+                               link_across=link_across)
         reasoning: tuple[ReasoningReport, ...] = ()
         if with_reasoning and result.built:
             from ..owl.reason import reason_after_build
