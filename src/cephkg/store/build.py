@@ -18,7 +18,7 @@ import json
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,6 +67,8 @@ __all__ = [
     "parse_file",
     "parse_patents",
     "parse_text",
+    "worker_name_cache",
+    "write_results",
 ]
 
 #: The files of a folder that ``build`` reads (claims text, patent-office XML, saved pages).
@@ -293,19 +295,27 @@ def named_compounds(files: Sequence[tuple[int, str]], settings: BuildSettings,
     return ChunkResult((), (), names, tuple(found.values()))
 
 
-_WORKER: dict[str, Any] = {}
+_WORKER_CACHES: dict[str, NameCache] = {}
 
 
-def _init_worker(settings: BuildSettings) -> None:
-    """A worker process's start: its own read-only copy of the OPSIN cache (the writer saves new answers)."""
-    _WORKER["settings"] = settings
-    _WORKER["cache"] = NameCache(settings.opsin_cache, autosave=False) if settings.opsin_cache else None
+def worker_name_cache(settings: BuildSettings) -> NameCache | None:
+    """A worker's own read-only copy of the OPSIN cache, read once per worker process (the
+    writer saves new answers). On a cluster the cache's path must be on a shared file system;
+    a worker that cannot read it resolves names with OPSIN itself."""
+    if settings.opsin_cache is None:
+        return None
+    found = _WORKER_CACHES.get(settings.opsin_cache)
+    if found is None:
+        found = _WORKER_CACHES[settings.opsin_cache] = NameCache(settings.opsin_cache, autosave=False)
+    return found
 
 
-def _worker_chunk(task: ChunkTask, files: Sequence[tuple[int, str]]) -> ChunkResult:
-    result = task(files, _WORKER["settings"], _WORKER["cache"])
-    if _WORKER["cache"] is not None:
-        _WORKER["cache"].fresh.clear()
+def _worker_chunk(task: ChunkTask, files: Sequence[tuple[int, str]], settings: BuildSettings) -> ChunkResult:
+    """One chunk in a worker process (local or a cluster's): plain values in, plain values out."""
+    cache = worker_name_cache(settings)
+    result = task(files, settings, cache)
+    if cache is not None:
+        cache.fresh.clear()
     return result
 
 
@@ -323,31 +333,33 @@ def chunks(files: Sequence[Path], jobs: int = 1, size: int | None = None) -> lis
 
 
 def _chunk_results(parts: Sequence[list[tuple[int, str]]], settings: BuildSettings, jobs: int,
-                   cache: NameCache | None, task: ChunkTask = build_chunk) -> Iterator[ChunkResult]:
-    """Each chunk's result, in order: built here (``jobs`` 1) or by ``jobs`` worker processes,
-    at most ``build.max_in_flight`` chunks per worker ahead of the writer."""
-    if jobs <= 1 or len(parts) <= 1:
+                   cache: NameCache | None, task: ChunkTask = build_chunk,
+                   executor: Executor | None = None) -> Iterator[ChunkResult]:
+    """Each chunk's result, in order: built here (``jobs`` 1), by ``jobs`` worker processes, or
+    on ``executor`` (a cluster's), at most ``build.max_in_flight`` chunks per worker ahead of
+    the writer."""
+    if executor is None and (jobs <= 1 or len(parts) <= 1):
         for part in parts:
             yield task(part, settings, cache)
         return
     # spawn, not fork: the writer holds an open Oxigraph store (RocksDB threads)
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_init_worker, initargs=(settings,))
-    ahead = max(1, int(limit("build.max_in_flight"))) * jobs
+    pool = executor or ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    ahead = max(1, int(limit("build.max_in_flight"))) * max(1, jobs)
     pending: deque[Future[ChunkResult]] = deque()
     todo = iter(parts)
     try:
         for part in itertools.islice(todo, ahead):
-            pending.append(pool.submit(_worker_chunk, task, part))
+            pending.append(pool.submit(_worker_chunk, task, part, settings))
         while pending:
             result = pending.popleft().result()
             for part in itertools.islice(todo, 1):
-                pending.append(pool.submit(_worker_chunk, task, part))
+                pending.append(pool.submit(_worker_chunk, task, part, settings))
             yield result
     finally:
         for f in pending:
             f.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
+        if executor is None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _Writer:
@@ -396,7 +408,8 @@ def _save_names(cache_path: Path | None, names: Sequence[NameResolution]) -> Non
 def build(paths: Sequence[str | Path], store: KnowledgeStore, *,
           patent_ids: dict[str, str] | None = None,
           on_file: Callable[[FileReport], None] | None = None,
-          fmt: str | None = None, jobs: int = 1, link_across: bool = False) -> BuildReport:
+          fmt: str | None = None, jobs: int = 1, link_across: bool = False,
+          executor: Executor | None = None) -> BuildReport:
     """Build every file into the store; one file's failure never stops the others.
 
     A file may hold several patents (a USPTO weekly bulk file): each is built as a patent of
@@ -417,15 +430,12 @@ def build(paths: Sequence[str | Path], store: KnowledgeStore, *,
     build (a landscape of patents on one family covers each other's compounds), so this is
     for small builds; ``cephkg covers`` answers the same question for any compound against
     the whole store.
+
+    ``executor`` runs the chunks instead of local worker processes: a Dask cluster's
+    (:func:`cephkg.store.cluster.dask_executor`) or any ``concurrent.futures`` executor
+    whose workers can import cephkg and read the files.
     """
     store.load_ontology()
-    reports: dict[tuple[int, int], FileReport] = {}
-
-    def report(order: tuple[int, int], file_report: FileReport) -> None:
-        reports[order] = file_report
-        if on_file is not None:
-            on_file(file_report)
-
     files = claim_files(paths)
     cache_path = opsin_cache(store)
     settings = BuildSettings(fmt, str(cache_path) if cache_path is not None else None,
@@ -435,13 +445,35 @@ def build(paths: Sequence[str | Path], store: KnowledgeStore, *,
     if link_across:
         found: dict[str, CompoundRecord] = {}
         learnt: list[NameResolution] = []
-        for result in _chunk_results(parts, settings, jobs, cache, named_compounds):
+        for result in _chunk_results(parts, settings, jobs, cache, named_compounds, executor):
             found.update((c.key, c) for c in result.compounds)
             learnt.extend(result.names)
         _save_names(cache_path, learnt)
         settings = replace(settings, across=tuple(found[k] for k in sorted(found)))
+    results = _chunk_results(parts, settings, jobs, cache, executor=executor)
+    return write_results(results, store, on_file=on_file)
+
+
+def write_results(results: Iterable[ChunkResult], store: KnowledgeStore, *,
+                  on_file: Callable[[FileReport], None] | None = None) -> BuildReport:
+    """Write built chunks into the store: the one writer of every build (local workers, a
+    cluster's, or shards read back by :func:`cephkg.store.cluster.load_shards`).
+
+    Each patent is written whole and reported as it is written; a patent id already written
+    by this build is an error for the later file; OPSIN's new answers go to the store's name
+    cache; last, the registered compounds' graph is refreshed and the build activity ended.
+    """
+    store.load_ontology()
+    reports: dict[tuple[int, int], FileReport] = {}
+
+    def report(order: tuple[int, int], file_report: FileReport) -> None:
+        reports[order] = file_report
+        if on_file is not None:
+            on_file(file_report)
+
+    cache_path = opsin_cache(store)
     writer = _Writer(store, report)
-    for result in _chunk_results(parts, settings, jobs, cache):
+    for result in results:
         writer.write(result)
         if len(writer.names) >= 5000:  # a cold build: keep what OPSIN said, a chunk or so at a time
             _save_names(cache_path, writer.names)
