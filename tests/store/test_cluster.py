@@ -156,8 +156,28 @@ def test_a_changed_shard_is_refused_before_anything_is_written(inputs: list[Path
     first.write_text('{"format": "something-else"}')
     with pytest.raises(StoreError, match=f"{first.name}: not a cephkg shard"):
         read_shard(first)
-    with KnowledgeStore(tmp_path / "empty-store") as store, pytest.raises(StoreError, match="no shards"):
-        load_shards(tmp_path / "nothing-here", store)
+    with KnowledgeStore(tmp_path / "empty-store") as store:
+        with pytest.raises(StoreError, match="no shards in .*nothing-here: no manifest.json"):
+            load_shards(tmp_path / "nothing-here", store)
+        (tmp_path / "shards" / "manifest.json").unlink()  # a run that did not finish
+        with pytest.raises(StoreError, match="no manifest.json"):
+            load_shards(tmp_path / "shards", store)
+        assert store.patent_ids() == []
+
+
+def test_a_new_run_replaces_the_shards_of_the_last(inputs: list[Path], plain: KnowledgeStore,
+                                                   cluster: tuple[object, int], tmp_path: Path) -> None:
+    executor, workers = cluster
+    first = write_shards(inputs, tmp_path / "shards", executor, workers,  # type: ignore[arg-type]
+                         name_cache=plain.opsin_cache)
+    second = write_shards(inputs[:1], tmp_path / "shards", executor, workers,  # type: ignore[arg-type]
+                          name_cache=plain.opsin_cache)
+    assert len(first.shards) > len(second.shards) == 1
+    assert sorted(p.name for p in (tmp_path / "shards").iterdir()) == sorted(
+        ["manifest.json", *second.shards, *(n.replace(".json", ".nq") for n in second.shards)])
+    with KnowledgeStore(tmp_path / "store") as store:
+        load_shards(tmp_path / "shards", store)
+        assert store.patent_ids() == [inputs[0].stem]
 
 
 def test_cli_shard_with_jobs_then_load_shards(inputs: list[Path], plain: KnowledgeStore, tmp_path: Path) -> None:

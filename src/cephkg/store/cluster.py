@@ -165,12 +165,15 @@ def write_shards(paths: Sequence[str | Path], folder: Path, executor: Executor, 
                  on_file: Callable[[FileReport], None] | None = None) -> ShardReport:
     """Build every file on ``executor``'s workers, each chunk written as a shard in ``folder``.
 
-    ``folder`` must be one the workers can write (shared storage on a cluster). Shards
-    already there are replaced chunk by chunk; a ``manifest.json`` listing the shards is
-    written last. ``name_cache`` is an OPSIN cache (``opsin-cache.json``) the workers read.
+    ``folder`` must be one the workers can write (shared storage on a cluster). A previous
+    run's shards there are removed first; ``manifest.json``, listing this run's shards, is
+    written last, so a folder with a manifest holds one whole run. ``name_cache`` is an
+    OPSIN cache (``opsin-cache.json``) the workers read.
     """
     folder = Path(folder).resolve()
     folder.mkdir(parents=True, exist_ok=True)
+    for old in [folder / "manifest.json", *folder.glob("shard-*.json"), *folder.glob("shard-*.nq")]:
+        old.unlink(missing_ok=True)  # a previous run's: the manifest (last) names the shards of one run only
     files = claim_files(paths)
     settings = BuildSettings(fmt, str(name_cache) if name_cache is not None else None,
                              tuple(sorted((patent_ids or {}).items())))
@@ -231,15 +234,27 @@ def read_shard(path: Path) -> ChunkResult:
 
 def load_shards(folder: Path, store: KnowledgeStore, *,
                 on_file: Callable[[FileReport], None] | None = None) -> BuildReport:
-    """Write every shard of ``folder`` into a cephkg store, as a build of the same files would.
+    """Write the shards of a finished :func:`write_shards` run into a cephkg store, as a
+    build of the same files would.
 
-    Every shard is checked first (a missing or changed ``.nq``, a file that is not a shard:
-    an error naming it, before anything is written); then they are read and written one at
-    a time, so memory holds one shard however many there are.
+    The run's ``manifest.json`` names its shards (a folder without one holds an unfinished
+    run: an error). Every shard is checked first (a missing or changed ``.nq``, a file that
+    is not a shard: an error naming it, before anything is written); then they are read and
+    written one at a time, so memory holds one shard however many there are.
     """
-    found = sorted(p for p in Path(folder).iterdir() if _SHARD.fullmatch(p.name)) if Path(folder).is_dir() else []
-    if not found:
-        raise StoreError(f"no shards (shard-NNNNNNN.json) in {folder}")
+    manifest_path = Path(folder) / "manifest.json"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StoreError(f"no shards in {folder}: no manifest.json (write them with `cephkg shard`; "
+                         "a run that did not finish writes none)") from None
+    except (OSError, ValueError) as exc:
+        raise StoreError(f"{manifest_path}: not readable: {exc}") from exc
+    names = manifest.get("shards") if isinstance(manifest, dict) else None
+    if manifest.get("format") != SHARD_FORMAT or not isinstance(names, list) or \
+            not all(isinstance(n, str) and _SHARD.fullmatch(n) for n in names):
+        raise StoreError(f"{manifest_path}: not a cephkg shard manifest (format {SHARD_FORMAT} expected)")
+    found = [Path(folder) / n for n in names]
     for path in found:
         _document(path)
     return write_results((read_shard(p) for p in found), store, on_file=on_file)
