@@ -324,10 +324,10 @@ ChunkTask = Callable[[Sequence[tuple[int, str]], BuildSettings, NameCache | None
 
 def chunks(files: Sequence[Path], jobs: int = 1, size: int | None = None) -> list[list[tuple[int, str]]]:
     """The build's files as chunks of ``(order, path)``: ``build.chunk_patents`` files each, or
-    fewer for a small build, so that every worker gets several chunks (and the writer writes,
-    and reports, as the build goes)."""
+    fewer for a small build, so that every worker gets at least 4 chunks (and the writer
+    writes, and reports, as the build goes: a chunk's patents are written together)."""
     most = int(limit("build.chunk_patents"))
-    n = max(1, int(size or (most if jobs <= 1 else min(most, -(-len(files) // (4 * jobs))))))
+    n = max(1, int(size or min(most, -(-len(files) // (4 * max(1, jobs))))))
     numbered = [(i, str(p)) for i, p in enumerate(files)]
     return [numbered[i:i + n] for i in range(0, len(numbered), n)]
 
@@ -389,12 +389,21 @@ class _Writer:
             return
         if self.activity is None:
             self.activity = _start_build(self.store)
-        for b in fresh:  # one patent at a time: each is reported once it is in the store
-            try:
-                self.store.write_patents([b.data], self.activity.iri)
-            except CephkgError as exc:
-                self.report(b.order, FileReport(b.report.path, b.data.patent_id, 0, 0, (), str(exc)))
-                continue
+        # The chunk's patents in one bulk load (a store write costs far more per call than per
+        # quad); each is reported once it is in the store. Should the load fail, each patent
+        # is written on its own, so that only the one that cannot be written fails.
+        try:
+            self.store.write_patents([b.data for b in fresh], self.activity.iri)
+        except CephkgError:
+            for b in fresh:
+                try:
+                    self.store.write_patents([b.data], self.activity.iri)
+                except CephkgError as exc:
+                    self.report(b.order, FileReport(b.report.path, b.data.patent_id, 0, 0, (), str(exc)))
+                    continue
+                self.report(b.order, b.report)
+            return
+        for b in fresh:
             self.report(b.order, b.report)
 
 
