@@ -224,7 +224,11 @@ def _worker(args: argparse.Namespace) -> None:
             graphs: dict[str, int] = Counter()
             for q in store.oxigraph.quads_for_pattern(None, None, None, None):
                 g = q.graph_name.value if hasattr(q.graph_name, "value") else "default"
-                kind = g.rsplit("/", 1)[-1] if "/patent/" in g else g
+                if "/graph/patent/" in g:
+                    tail = g.rsplit("/", 1)[-1]
+                    kind = "patent " + (tail if tail in ("chemistry", "inferred") else "claims")
+                else:
+                    kind = g.rsplit("/", 1)[-1]
                 graphs[kind] += 1
             # the probes: the species structure the first patents name most often, a patent in
             # the middle of the corpus, and a process claim (for process-route)

@@ -105,7 +105,7 @@ def test_a_bad_file_fails_alone_in_its_chunk(corpus: tuple[Path, Path]) -> None:
     result = build_chunk([(i, str(p)) for i, p in enumerate(names)], BuildSettings(),
                          NameCache(cache, autosave=False))
     assert [(b.order, b.data.patent_id) for b in result.built] == [((0, 0), "p00"), ((3, 0), "p01")]
-    failed = {order: report for order, report in result.failed}
+    failed = dict(result.failed)
     assert sorted(failed) == [(1, 0), (2, 0)]
     assert failed[(1, 0)].path == str(files / "p90-empty.txt") and "p90-empty.txt" in str(failed[(1, 0)].error)
     assert "p91-badside.structures.toml" in str(failed[(2, 0)].error) and "R99" in str(failed[(2, 0)].error)
@@ -143,7 +143,7 @@ def test_the_coverage_index_answers_as_every_claim_decided_in_full(corpus: tuple
         # a compound no structure or species reaches is answered by the screens, no scope read
         fresh = CoverageIndex(store)
         assert fresh.covers("CCO", 1e6).to_dict() == covers("CCO", scopes, None, 1e6).to_dict()
-        assert len(fresh._scopes) == 0  # noqa: SLF001
+        assert fresh.scopes_read == 0
 
 
 def test_a_registered_compound_is_linked_to_every_patent(corpus: tuple[Path, Path], tmp_path: Path) -> None:

@@ -324,10 +324,10 @@ ChunkTask = Callable[[Sequence[tuple[int, str]], BuildSettings, NameCache | None
 
 def chunks(files: Sequence[Path], jobs: int = 1, size: int | None = None) -> list[list[tuple[int, str]]]:
     """The build's files as chunks of ``(order, path)``: ``build.chunk_patents`` files each, or
-    fewer for a small build, so that every worker gets at least 4 chunks (and the writer
-    writes, and reports, as the build goes: a chunk's patents are written together)."""
+    with workers (``jobs`` > 1) fewer for a small build, so that every worker gets at least 4
+    chunks (and the writer writes, and reports, as the build goes)."""
     most = int(limit("build.chunk_patents"))
-    n = max(1, int(size or min(most, -(-len(files) // (4 * max(1, jobs))))))
+    n = max(1, int(size or (most if jobs <= 1 else min(most, -(-len(files) // (4 * jobs))))))
     numbered = [(i, str(p)) for i, p in enumerate(files)]
     return [numbered[i:i + n] for i in range(0, len(numbered), n)]
 
@@ -389,22 +389,27 @@ class _Writer:
             return
         if self.activity is None:
             self.activity = _start_build(self.store)
-        # The chunk's patents in one bulk load (a store write costs far more per call than per
-        # quad); each is reported once it is in the store. Should the load fail, each patent
-        # is written on its own, so that only the one that cannot be written fails.
-        try:
-            self.store.write_patents([b.data for b in fresh], self.activity.iri)
-        except CephkgError:
-            for b in fresh:
-                try:
-                    self.store.write_patents([b.data], self.activity.iri)
-                except CephkgError as exc:
-                    self.report(b.order, FileReport(b.report.path, b.data.patent_id, 0, 0, (), str(exc)))
-                    continue
+        # A store write costs far more per call than per quad, so a chunk's patents go in
+        # bulk loads of 1, 2, 4, 8 ... patents: the first are in the store (and reported) at
+        # once, the rest in few calls. Each is reported once it is in the store. Should a load
+        # fail, its patents are written one at a time, so only one that cannot be written fails.
+        start, size = 0, 1
+        while start < len(fresh):
+            batch = fresh[start:start + size]
+            start, size = start + len(batch), size * 2
+            try:
+                self.store.write_patents([b.data for b in batch], self.activity.iri)
+            except CephkgError:
+                for b in batch:
+                    try:
+                        self.store.write_patents([b.data], self.activity.iri)
+                    except CephkgError as exc:
+                        self.report(b.order, FileReport(b.report.path, b.data.patent_id, 0, 0, (), str(exc)))
+                        continue
+                    self.report(b.order, b.report)
+                continue
+            for b in batch:
                 self.report(b.order, b.report)
-            return
-        for b in fresh:
-            self.report(b.order, b.report)
 
 
 def _save_names(cache_path: Path | None, names: Sequence[NameResolution]) -> None:

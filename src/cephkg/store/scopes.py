@@ -149,6 +149,11 @@ class CoverageIndex:
         """Which claims of the chosen patents cover ``value`` (the answer :func:`cephkg.chem.coverage.covers` gives)."""
         return covers_screened(value, self.patents, self.scope, opsin_cache(self.store), time_budget_s)
 
+    @property
+    def scopes_read(self) -> int:
+        """How many patents' scopes are held (read because a compound reached them)."""
+        return len(self._scopes)
+
     def scopes(self, patent_ids: Sequence[str]) -> tuple[PatentScope, ...]:
         return tuple(self.scope(p) for p in dict.fromkeys(patent_ids))
 
