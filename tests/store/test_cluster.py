@@ -207,3 +207,15 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
                                        "--cluster", "tcp://127.0.0.1:9"])
     assert result.exit_code == 1
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.output
+
+
+def test_a_worker_is_replaced_after_its_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """build.worker_chunks bounds what a worker can cache: after that many chunks a fresh process takes over."""
+    import os
+
+    from cephkg.store import build as build_module
+
+    monkeypatch.setattr(build_module, "limit", lambda name: 2 if name == "build.worker_chunks" else 0)
+    with build_module.worker_pool(1) as pool:
+        pids = [pool.submit(os.getpid).result() for _ in range(6)]
+    assert len(set(pids)) == 3 and os.getpid() not in pids

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -39,7 +38,7 @@ def shard_command(paths: tuple[Path, ...], folder: Path, jobs: int, cluster: str
     The .nq files load into any triple store as they are (oxigraph load, Virtuoso ld_dir,
     QLever); `cephkg load-shards` writes them into a cephkg store.
     """
-    from ..store.build import claim_files
+    from ..store.build import claim_files, worker_pool
     from ..store.cluster import dask_executor, write_shards
 
     files = claim_files(paths)
@@ -54,8 +53,7 @@ def shard_command(paths: tuple[Path, ...], folder: Path, jobs: int, cluster: str
                 fail(str(exc))
         else:
             workers = jobs
-            executor = stack.enter_context(
-                ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")))
+            executor = stack.enter_context(worker_pool(jobs))
         with progress(len(files), "sharding") as advance:
             report = write_shards(files, folder, executor, workers, fmt=None if fmt == "auto" else fmt,
                                   name_cache=name_cache, on_file=advance)

@@ -68,6 +68,7 @@ __all__ = [
     "parse_patents",
     "parse_text",
     "worker_name_cache",
+    "worker_pool",
     "write_results",
 ]
 
@@ -332,6 +333,14 @@ def chunks(files: Sequence[Path], jobs: int = 1, size: int | None = None) -> lis
     return [numbered[i:i + n] for i in range(0, len(numbered), n)]
 
 
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """``jobs`` worker processes for chunks: spawned, not forked (the writer holds an open
+    Oxigraph store, with RocksDB's threads), and each replaced by a fresh one after
+    ``build.worker_chunks`` chunks, so what a worker caches cannot grow with the build."""
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               max_tasks_per_child=max(1, int(limit("build.worker_chunks"))))
+
+
 def _chunk_results(parts: Sequence[list[tuple[int, str]]], settings: BuildSettings, jobs: int,
                    cache: NameCache | None, task: ChunkTask = build_chunk,
                    executor: Executor | None = None) -> Iterator[ChunkResult]:
@@ -342,8 +351,7 @@ def _chunk_results(parts: Sequence[list[tuple[int, str]]], settings: BuildSettin
         for part in parts:
             yield task(part, settings, cache)
         return
-    # spawn, not fork: the writer holds an open Oxigraph store (RocksDB threads)
-    pool = executor or ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    pool = executor or worker_pool(jobs)
     ahead = max(1, int(limit("build.max_in_flight"))) * max(1, jobs)
     pending: deque[Future[ChunkResult]] = deque()
     todo = iter(parts)
