@@ -211,10 +211,10 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_a_worker_is_replaced_after_its_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """build.worker_chunks bounds what a worker can cache: after that many chunks a fresh process takes over."""
+    import importlib
     import os
 
-    from cephkg.store import build as build_module
-
+    build_module = importlib.import_module("cephkg.store.build")  # the module, not the function of that name
     monkeypatch.setattr(build_module, "limit", lambda name: 2 if name == "build.worker_chunks" else 0)
     with build_module.worker_pool(1) as pool:
         pids = [pool.submit(os.getpid).result() for _ in range(6)]
