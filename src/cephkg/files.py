@@ -14,9 +14,12 @@ import re
 import secrets
 import stat
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
-__all__ = ["process_alive", "remove_stale_temporaries", "temporary_name", "write_atomically"]
+__all__ = ["process_alive", "remove_stale_temporaries", "replacing", "temporary_name", "write_atomically"]
 
 _LEGACY_AGE_S = 3600
 
@@ -87,11 +90,14 @@ def _file_mode(path: Path, default: int | None) -> int:
     return 0o666 & ~mask
 
 
-def write_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Replace ``path`` by ``data``: temporary file next to it, fsync, rename.
+@contextmanager
+def replacing(path: Path, mode: int | None = None) -> Iterator[BinaryIO]:
+    """A binary file that replaces ``path`` when the ``with`` block ends without an error.
 
-    The new file keeps the old one's permissions (else ``mode``, else what ``open()`` would
-    give); temporaries dead writers left for ``path`` are removed first.
+    Written to a temporary name next to ``path``, fsynced, then renamed over it, so writers
+    that stream (an export of millions of statements) get the same all-or-nothing file as
+    :func:`write_atomically`. The new file keeps the old one's permissions (else ``mode``,
+    else what ``open()`` would give); temporaries dead writers left for ``path`` are removed first.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -102,10 +108,16 @@ def write_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             os.fchmod(fh.fileno(), file_mode)
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Replace ``path`` by ``data`` (see :func:`replacing`)."""
+    with replacing(path, mode) as fh:
+        fh.write(data)

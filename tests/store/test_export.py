@@ -209,3 +209,40 @@ def test_export_file_mode_is_readable(seed_dir: Path, tmp_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+@pytest.mark.parametrize("fmt", [ExportFormat.NTRIPLES, ExportFormat.NQUADS], ids=lambda f: f.value)
+@pytest.mark.parametrize("run_lines", [7, 1000, 10_000_000], ids=["many-runs", "some-runs", "one-run"])
+@pytest.mark.parametrize("with_ontology", [False, True], ids=["data", "with-ontology"])
+def test_streamed_lines_are_the_in_memory_serialisation(seed_dir: Path, tmp_path: Path, fmt: ExportFormat,
+                                                        run_lines: int, with_ontology: bool) -> None:
+    """Sorting in runs merged from temporary files, and canonicalising only the graphs with
+    blank nodes, gives byte for byte what sorting the whole canonical dataset in memory gives."""
+    out = tmp_path / f"all.{fmt.value}"
+    with KnowledgeStore(seed_dir) as store:
+        expected, expected_count = export_module.serialize(export_module.collect(store, None, with_ontology), fmt)
+        with out.open("wb") as fh:
+            count = export_module.stream_lines(store, fh, fmt, None, with_ontology, workdir=tmp_path,
+                                               run_lines=run_lines)
+    assert out.read_bytes() == expected
+    assert count == expected_count
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]  # the runs were anonymous
+
+
+def test_streaming_memory_does_not_hold_the_store(seed_dir: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """With runs of 50 lines no list of more than one graph's lines (plus a run) is ever sorted."""
+    sizes: list[int] = []
+    real = export_module._SortedRuns._spill
+
+    def spy(self: object) -> None:
+        sizes.append(len(self.buffer))  # type: ignore[attr-defined]
+        real(self)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export_module._SortedRuns, "_spill", spy)
+    with KnowledgeStore(seed_dir) as store, (tmp_path / "all.nq").open("wb") as fh:
+        largest = max(len(store.oxigraph.dump(format=export_module.ox.RdfFormat.N_TRIPLES, from_graph=g).splitlines())
+                      for g in export_module.graph_names(store))
+        count = export_module.stream_lines(store, fh, ExportFormat.NQUADS, workdir=tmp_path, run_lines=50)
+    assert len(sizes) >= count // (50 + largest)
+    assert max(sizes) < 50 + largest

@@ -1,11 +1,18 @@
 """Export the store's graphs to RDF files, deterministically and atomically.
 
-Deterministic: the chosen quads are gathered into a pyoxigraph ``Dataset`` whose
-blank nodes (only the ontology's OWL axioms have any) are renamed by the W3C
-RDFC-1.0 canonicalisation, then written in sorted order. Two exports of the same
-store are byte-identical in every format, across processes and machines; the line
-formats (N-Triples, N-Quads) are additionally one sorted statement per line, so
-they diff clean.
+Deterministic: blank nodes (only the ontology's OWL axioms have any) are renamed by
+the W3C RDFC-1.0 canonicalisation and statements are written in sorted order. Two
+exports of the same store are byte-identical in every format, across processes and
+machines; the line formats (N-Triples, N-Quads) are additionally one sorted statement
+per line, so they diff clean.
+
+Streaming: the line formats are written graph by graph (Oxigraph serialises each graph)
+and sorted in runs of ``export.sort_run_lines`` lines merged from anonymous temporary
+files, so their memory stays flat however large the store. Only the graphs that hold
+blank nodes are gathered and canonicalised together (RDFC-1.0 labels depend only on
+the statements that mention a blank node, so the labels are those of the whole
+dataset). The readable formats (Turtle, TriG, JSON-LD, RDF/XML) are built in memory,
+which suits a patent or a few; export a landscape as N-Quads.
 
 Atomic: files are written to a temporary name in the target folder and renamed
 into place (:func:`cephkg.files.write_atomically`), so an interrupted export never
@@ -15,15 +22,20 @@ removed by the next export to the same file.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import heapq
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 
 from ..errors import StoreError
-from ..files import write_atomically
+from ..files import replacing, write_atomically
+from ..limits import limit
 from ..rdf import iris
 from ..rdf.ontology import ontology_quads
 from ..rdf.vocab import (
@@ -51,6 +63,7 @@ __all__ = [
     "graph_names",
     "ontology_dataset",
     "serialize",
+    "stream_lines",
     "write_atomically",
 ]
 
@@ -170,13 +183,119 @@ def serialize(ds: ox.Dataset, fmt: ExportFormat) -> tuple[bytes, int]:
     return data, len(statements)
 
 
+def _has_blank_node(quad: ox.Quad) -> bool:
+    return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
+
+
+def _graph_lines(store: KnowledgeStore, graph: ox.NamedNode, fmt: ExportFormat) -> list[bytes] | None:
+    """One graph's statements as lines of ``fmt`` (each ending in a newline), or ``None`` when
+    the graph holds a blank node (its lines need the canonical labels)."""
+    if fmt is ExportFormat.NQUADS:
+        data = ox.serialize(store.oxigraph.quads_for_pattern(None, None, None, graph), format=fmt.rdf_format) or b""
+    else:
+        data = store.oxigraph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+    if b"_:" in data and any(_has_blank_node(q) for q in store.oxigraph.quads_for_pattern(None, None, None, graph)):
+        return None
+    return data.splitlines(keepends=True)
+
+
+def _canonical_lines(quads: Iterable[ox.Quad], fmt: ExportFormat) -> list[bytes]:
+    """Lines of the statements of the graphs with blank nodes, labelled by RDFC-1.0."""
+    ds = ox.Dataset(quads)
+    if not len(ds):
+        return []
+    ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    statements: list[ox.Quad] | list[ox.Triple] = list(ds) if fmt.quads else [q.triple for q in ds]
+    return (ox.serialize(statements, format=fmt.rdf_format) or b"").splitlines(keepends=True)
+
+
+class _Counted:
+    """An iterator of lines that counts what it gives (so ``writelines`` can take it whole)."""
+
+    def __init__(self, lines: Iterator[bytes]) -> None:
+        self.lines, self.count = lines, 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for line in self.lines:
+            self.count += 1
+            yield line
+
+
+class _SortedRuns:
+    """Lines sorted in byte order with duplicates dropped, in bounded memory: runs of
+    ``run_lines`` lines are sorted and kept in anonymous temporary files (no name, so nothing
+    is left behind even when the process is killed), then merged."""
+
+    def __init__(self, files: ExitStack, folder: Path | None, run_lines: int) -> None:
+        self.files, self.folder, self.run_lines = files, folder, run_lines
+        self.buffer: list[bytes] = []
+        self.runs: list[BinaryIO] = []
+
+    def add(self, lines: Iterable[bytes]) -> None:
+        self.buffer.extend(lines)
+        if len(self.buffer) >= self.run_lines:
+            self._spill()
+
+    def _spill(self) -> None:
+        self.buffer.sort()
+        run = self.files.enter_context(tempfile.TemporaryFile(dir=self.folder))  # noqa: SIM115 (closed by the stack)
+        run.writelines(self.buffer)
+        run.seek(0)
+        self.runs.append(run)
+        self.buffer = []
+
+    def merged(self) -> Iterator[bytes]:
+        if self.runs:
+            if self.buffer:
+                self._spill()
+            ordered: Iterable[bytes] = heapq.merge(*self.runs)
+        else:
+            self.buffer.sort()
+            ordered = self.buffer
+        previous = None
+        for line in ordered:
+            if line != previous:
+                yield line
+                previous = line
+
+
+def stream_lines(store: KnowledgeStore, out: BinaryIO, fmt: ExportFormat, patent_ids: Sequence[str] | None = None,
+                 with_ontology: bool = False, *, workdir: Path | None = None, run_lines: int | None = None) -> int:
+    """Write the chosen graphs in a line format (N-Quads or N-Triples) to ``out``, sorted,
+    in memory that does not grow with the store; returns the number of statements.
+
+    The bytes are those :func:`serialize` writes for the same selection. Sorted runs go to
+    anonymous files in ``workdir`` (default: the system's temporary folder).
+    """
+    if not fmt.line_based:
+        raise ValueError(f"{fmt.value} is not a line format")
+    with_blank: list[ox.Quad] = list(ontology_quads(iris.ONTOLOGY_GRAPH)) if with_ontology else []
+    with ExitStack() as files:
+        runs = _SortedRuns(files, workdir, run_lines or int(limit("export.sort_run_lines")))
+        for graph in graph_names(store, patent_ids):
+            lines = _graph_lines(store, graph, fmt)
+            if lines is None:
+                with_blank.extend(store.oxigraph.quads_for_pattern(None, None, None, graph))
+            else:
+                runs.add(lines)
+        runs.add(_canonical_lines(with_blank, fmt))
+        counted = _Counted(runs.merged())
+        out.writelines(counted)
+        return counted.count
+
+
 def export(store: KnowledgeStore, path: Path, fmt: ExportFormat, patent_ids: Sequence[str] | None = None,
            with_ontology: bool = False) -> int:
     """Write the graph to ``path``; returns the number of triples/quads written.
 
     ``ExportFormat.OWL`` writes the ontology alone as RDF/XML (what Protégé opens);
-    ``patent_ids`` and ``with_ontology`` do not apply to it.
+    ``patent_ids`` and ``with_ontology`` do not apply to it. N-Quads and N-Triples stream
+    (:func:`stream_lines`); the other formats are built in memory.
     """
+    if fmt.line_based:
+        graph_names(store, patent_ids)  # unknown ids fail before a file is started
+        with replacing(Path(path)) as out:
+            return stream_lines(store, out, fmt, patent_ids, with_ontology, workdir=Path(path).parent)
     if fmt is ExportFormat.OWL:
         data, count = serialize(ontology_dataset(), ExportFormat.OWL)
     else:
