@@ -58,6 +58,7 @@ __all__ = [
     "BuiltPatent",
     "ChunkResult",
     "FileReport",
+    "WorkerPool",
     "build",
     "build_chunk",
     "chunks",
@@ -333,12 +334,43 @@ def chunks(files: Sequence[Path], jobs: int = 1, size: int | None = None) -> lis
     return [numbered[i:i + n] for i in range(0, len(numbered), n)]
 
 
-def worker_pool(jobs: int) -> ProcessPoolExecutor:
-    """``jobs`` worker processes for chunks: spawned, not forked (the writer holds an open
-    Oxigraph store, with RocksDB's threads), and each replaced by a fresh one after
-    ``build.worker_chunks`` chunks, so what a worker caches cannot grow with the build."""
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               max_tasks_per_child=max(1, int(limit("build.worker_chunks"))))
+class WorkerPool(Executor):
+    """``jobs`` worker processes for chunks, replaced by fresh ones every ``build.worker_chunks``
+    chunks each, so that what a worker caches cannot grow with the build.
+
+    Spawned, not forked: the writer holds an open Oxigraph store (RocksDB's threads). Not
+    ``ProcessPoolExecutor(max_tasks_per_child=…)``: on Python 3.11 a pool whose workers exit
+    that way can stop starting new ones and wait forever (a 1,000-patent build hung so).
+    Instead a new pool takes the next chunks and the old one is shut down once its chunks
+    are done (``shutdown(wait=False)`` lets them finish).
+    """
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.per_pool = jobs * max(1, int(limit("build.worker_chunks")))
+        self.pool: ProcessPoolExecutor | None = None
+        self.submitted = 0
+        self.retired: list[ProcessPoolExecutor] = []
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        if self.pool is None or self.submitted >= self.per_pool:
+            if self.pool is not None:
+                self.pool.shutdown(wait=False)
+                self.retired.append(self.pool)
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"))
+            self.submitted = 0
+        self.submitted += 1
+        return self.pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        for pool in [*self.retired, *([self.pool] if self.pool is not None else [])]:
+            pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+        self.retired, self.pool = [], None
+
+
+def worker_pool(jobs: int) -> WorkerPool:
+    """The worker processes of a ``--jobs`` build (see :class:`WorkerPool`)."""
+    return WorkerPool(jobs)
 
 
 def _chunk_results(parts: Sequence[list[tuple[int, str]]], settings: BuildSettings, jobs: int,
