@@ -36,7 +36,7 @@ BUILDER = """
 import sys
 from cephkg import KnowledgeStore, build
 with KnowledgeStore(sys.argv[1]) as store:
-    build([sys.argv[2]], store, on_file=lambda r: print(r.patent_id, flush=True))
+    build([sys.argv[2]], store, on_file=lambda r: print(r.patent_id, flush=True), jobs=int(sys.argv[3]))
 """
 N_FILES = 24
 
@@ -83,8 +83,8 @@ def assert_consistent(folder: Path, sizes: dict[str, tuple[int, int, int]]) -> t
     return indexed, incomplete
 
 
-def kill_build_after(files: Path, store: Path, written: int, extra: float) -> None:
-    proc = subprocess.Popen([sys.executable, "-c", BUILDER, str(store), str(files)], stdout=subprocess.PIPE,
+def kill_build_after(files: Path, store: Path, written: int, extra: float, jobs: int = 1) -> None:
+    proc = subprocess.Popen([sys.executable, "-c", BUILDER, str(store), str(files), str(jobs)], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL)
     assert proc.stdout is not None
     try:
@@ -140,6 +140,26 @@ def test_a_killed_rebuild_keeps_every_indexed_patent_whole(
     with KnowledgeStore(store) as opened:
         assert not build([files], opened).failed
     assert assert_consistent(store, sizes) == (sorted(sizes), [])
+
+
+def test_a_killed_parallel_build_leaves_only_whole_patents(
+        inputs: tuple[Path, Path, dict[str, tuple[int, int, int]]], tmp_path: Path) -> None:
+    """--jobs 2: the one writer is killed (its workers lose their parent) while chunks are written."""
+    files, complete, sizes = inputs
+    rng = random.Random(21)
+    partial = 0
+    for run in range(3):
+        store = tmp_path / f"store{run}"
+        store.mkdir()
+        shutil.copy(complete / "opsin-cache.json", store)
+        written = rng.randrange(1, N_FILES - 3)
+        kill_build_after(files, store, written, rng.uniform(0.0, 0.3), jobs=2)
+        if not (store / "oxigraph").exists():
+            continue
+        indexed, _incomplete = assert_consistent(store, sizes)
+        assert len(indexed) >= written, (written, indexed)
+        partial += 0 < len(indexed) < N_FILES
+    assert partial >= 1, "a kill should have landed among the writes"
 
 
 EXPORTER = "from cephkg.cli import main; main()"

@@ -17,7 +17,7 @@ from rdkit import Chem
 
 from ..errors import ResolutionError
 from ..model import Claim, Patent, Species
-from .names import NameCache, NameResolution, resolve_names
+from .names import NameCache, NameResolution, open_cache, resolve_names
 from .readings import Reading, choose, readings
 from .standardise import Standardised, apply_oxime_geometry, identifiers, standardise
 
@@ -118,7 +118,7 @@ def _wanted(patent: Patent, claim: Claim, named: Mapping[str, str]) -> dict[str,
     return out
 
 
-def resolve_species(patents: Sequence[Patent], cache_path: Path | None,
+def resolve_species(patents: Sequence[Patent], cache_path: Path | NameCache | None,
                     named: Mapping[str, str] | None = None) -> dict[tuple[str, int, int], SpeciesResolution]:
     """Every species of ``patents`` through OPSIN in one batch (keys: patent, claim, index).
 
@@ -130,7 +130,7 @@ def resolve_species(patents: Sequence[Patent], cache_path: Path | None,
         (p, c, s, readings(s.name, s.name_as_written)) for p in patents for c in p.claims for s in c.species]
     names = list(dict.fromkeys(r.text for *_, opts in todo for r in opts if r.smiles is None))
     try:
-        results = resolve_names(names, NameCache(cache_path) if cache_path else None) if names else {}
+        results = resolve_names(names, open_cache(cache_path)) if names else {}
     except ResolutionError as exc:
         results = {n: NameResolution(n, "failed", None, f"OPSIN unavailable: {exc}", "") for n in names}
     parsed = {n: (r.smiles if r.ok else None, r.message) for n, r in results.items()}

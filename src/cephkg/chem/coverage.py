@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import partial
+from dataclasses import dataclass, field, replace
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -49,7 +49,7 @@ from .names import NameCache, resolve_names
 from .provisos import ProvisoLike, evaluate_provisos
 from .salts import check_salt_types
 from .standardise import Standardised, salt_forms, standardise
-from .structures import GenericStructure, StructureFile, structures_for
+from .structures import GenericStructure, StructureFile, structure_query, structures_for
 from .substituents import TermMatch, Vocabulary
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "CoverageResult",
     "PatentScope",
     "QueryCompound",
+    "Screen",
     "SpeciesTarget",
     "Target",
     "TimeBudget",
@@ -171,6 +172,9 @@ class Target:
     formula: str
     salt_form: str | None
     standardised: Standardised
+    #: what matching has worked out on this compound (substructure matches per generic
+    #: structure, substituent fragments per cut), shared by every claim that asks again
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +240,21 @@ def _matches(target: Chem.Mol, query: Chem.Mol, budget: TimeBudget | None, *, ch
     return tuple(found)
 
 
+def _memo_matches(target: Target, structure: GenericStructure, budget: TimeBudget | None, *,
+                  chirality: bool) -> tuple[tuple[int, ...], ...]:
+    """:func:`_matches` of a generic structure, worked out once per compound (the claims of a
+    chain share their structure); the budget is still checked on every call."""
+    key = ("matches", structure.text, structure.is_smarts, chirality)
+    found: tuple[tuple[int, ...], ...] | None = target.memo.get(key)
+    if found is None:
+        query = _tetrahedral_only(structure.query) if chirality else structure.query
+        found = _matches(target.explicit, query, budget, chirality=chirality)
+        target.memo[key] = found
+    elif budget is not None:
+        budget.check()
+    return found
+
+
 # ----------------------------------------------------------------------------- inputs
 
 def _stereo_mol(smiles: str) -> Chem.Mol:
@@ -248,7 +267,18 @@ def _stereo_mol(smiles: str) -> Chem.Mol:
 
 
 def prepare_target(mol_or_smiles: Chem.Mol | str) -> Target:
-    """Standardise and keep what matching needs."""
+    """Standardise and keep what matching needs (a SMILES is prepared once per process)."""
+    if isinstance(mol_or_smiles, str):
+        return _prepared(mol_or_smiles)
+    return _prepare(mol_or_smiles)
+
+
+@lru_cache(maxsize=16384)
+def _prepared(smiles: str) -> Target:
+    return _prepare(smiles)
+
+
+def _prepare(mol_or_smiles: Chem.Mol | str) -> Target:
     std = standardise(mol_or_smiles)
     parent = _stereo_mol(std.parent_smiles)
     return Target(parent=parent, explicit=Chem.AddHs(parent), formula=CalcMolFormula(parent),
@@ -524,6 +554,17 @@ class PatentScope:
                 return c
         return None
 
+    def screen(self) -> Screen:
+        """The patent's :class:`Screen`: its structures, its species' formulas, and what it
+        answers for a compound that reaches neither."""
+        structures = tuple(dict.fromkeys((s.text, s.is_smarts) for s in self.structures.structures)) \
+            if self.structures is not None else ()
+        formulas = tuple(sorted({sp.target.formula for sp in self.species.values() if sp.target is not None}))
+        nothing = prepare_target(_NOTHING)
+        always = any(_has_match(nothing, text, smarts, None) for text, smarts in structures)
+        return Screen(structures, formulas, tuple(self.evaluate(nothing)), tuple(self.evaluate(nothing, TimeBudget(0))),
+                      always)
+
     # -- decisions --------------------------------------------------------------------
 
     def evaluate(self, target: Target, budget: TimeBudget | None = None) -> list[Verdict]:
@@ -673,8 +714,8 @@ class PatentScope:
         names = structure.variable_map
         constraints = self.constraints(claim, set(names.values()), own)
         query = structure.query
-        matches = _matches(target.explicit, query, budget, chirality=False)
-        chiral = (set(_matches(target.explicit, _tetrahedral_only(query), budget, chirality=True))
+        matches = _memo_matches(target, structure, budget, chirality=False)
+        chiral = (set(_memo_matches(target, structure, budget, chirality=True))
                   if matches and _has_centres(structure.reference) else None)
         if not matches:
             return None
@@ -778,7 +819,10 @@ class PatentScope:
             t = match[atom.GetIdx()]
             if _is_dummy(atom, structure):
                 nbrs = [n.GetIdx() for n in atom.GetNeighbors()]
-                frag = fragment_smiles(target.explicit, t, match[nbrs[0]], core)
+                cut = ("fragment", t, match[nbrs[0]], frozenset(core))
+                if cut not in target.memo:
+                    target.memo[cut] = fragment_smiles(target.explicit, t, match[nbrs[0]], core)
+                frag = target.memo[cut]
                 if frag is None:
                     return _Attempt(False, attempt.passed, [f"{var} forms a ring with the rest of the structure"])
                 display = f"{var} = {frag}"
@@ -901,6 +945,82 @@ def _same_compound(species: Target, target: Target, budget: TimeBudget | None = 
     return False, why
 
 
+# ----------------------------------------------------------------------------- screen
+
+#: a compound no generic structure matches and no species equals: what a patent answers for
+#: it is the same for every such compound (its claims without a structure cannot decide it)
+_NOTHING = "[He]"
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    """What a patent answers for a compound, decided without its claims where possible.
+
+    A compound that contains none of the patent's generic structures (``structures``: their
+    text and whether it is SMARTS) and has the molecular formula of none of its species
+    (``formulas``) reaches no claim by matching: the patent's verdicts for it are
+    ``default`` (the claims without a structure, which cannot decide any compound), or
+    ``spent`` when the compound's time budget is already spent. ``always``: a structure so
+    general that every compound must be decided in full. Built once per patent at build
+    time (:meth:`PatentScope.screen`), kept in the store's index, so ``covers`` decides in
+    full only the patents a compound can reach.
+    """
+
+    structures: tuple[tuple[str, bool], ...]
+    formulas: tuple[str, ...]
+    default: tuple[Verdict, ...]
+    spent: tuple[Verdict, ...]
+    always: bool = False
+
+    def reaches(self, target: Target, budget: TimeBudget | None = None) -> bool:
+        """Whether ``target`` may get more than the default verdicts (a structure or species formula matches)."""
+        if self.always or target.formula in self.formulas:
+            return True
+        return any(_has_match(target, text, is_smarts, budget) for text, is_smarts in self.structures)
+
+    def verdicts(self, budget: TimeBudget) -> tuple[Verdict, ...]:
+        """The default verdicts, or those of a spent budget (with this budget's reason)."""
+        if budget.left():
+            return self.default
+        spent_reason = TimeBudget(0).reason
+        return tuple(v if v.reasons != (spent_reason,) else replace(v, reasons=(budget.reason,)) for v in self.spent)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"structures": [[t, m] for t, m in self.structures], "formulas": list(self.formulas),
+                "default": [_verdict_row(v) for v in self.default], "spent": [_verdict_row(v) for v in self.spent],
+                "always": self.always}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Screen:
+        return cls(tuple((str(t), bool(m)) for t, m in data["structures"]), tuple(data["formulas"]),
+                   tuple(_verdict_of(r) for r in data["default"]), tuple(_verdict_of(r) for r in data["spent"]),
+                   bool(data.get("always", False)))
+
+
+def _verdict_row(v: Verdict) -> list[Any]:
+    return [v.patent, v.claim, v.category, v.relation, v.dependent, v.via, v.ok,
+            [[a.variable, a.fragment, a.term] for a in v.assignment], list(v.reasons), v.salt_rule, v.structure,
+            v.undecided]
+
+
+def _verdict_of(row: Sequence[Any]) -> Verdict:
+    return Verdict(row[0], int(row[1]), row[2], row[3], bool(row[4]), row[5], bool(row[6]),
+                   tuple(Assignment(*a) for a in row[7]), tuple(row[8]), row[9], row[10], bool(row[11]))
+
+
+def _has_match(target: Target, text: str, is_smarts: bool, budget: TimeBudget | None) -> bool:
+    """Whether a generic structure is in the compound: the search :meth:`PatentScope._markush`
+    starts with, and remembers, so a patent the screen lets through does not search again."""
+    key = ("matches", text, is_smarts, False)
+    known = target.memo.get(key)
+    if known is None:
+        query = structure_query(text, is_smarts)
+        if query is None:
+            return True  # a structure RDKit cannot read: let the patent decide in full
+        known = target.memo[key] = _matches(target.explicit, query, budget, chirality=False)
+    return bool(known)
+
+
 # ----------------------------------------------------------------------------- stores
 
 def species_targets(patent: Patent, structures: Mapping[tuple[int, int], str | None],
@@ -953,7 +1073,43 @@ def covers(value: str | Chem.Mol, scopes: Sequence[PatentScope], cache_path: Pat
     return CoverageResult(query, tuple(hits), tuple(near))
 
 
-__all__ += ["scope_for", "species_targets"]
+def covers_screened(value: str | Chem.Mol | Target, patents: Sequence[tuple[str, Screen | None]],
+                    scope: Callable[[str], PatentScope], cache_path: Path | None = None,
+                    time_budget_s: float | None = None) -> CoverageResult:
+    """:func:`covers` over many patents, each decided in full only when the compound reaches it.
+
+    ``patents`` are (patent id, its :class:`Screen` or None) in the order to answer; ``scope``
+    gives a patent's scope when it must be decided in full (a structure or a species formula
+    matched, or no screen). The answer is the one :func:`covers` gives with every scope.
+    ``value`` may be a compound already prepared (:func:`prepare_target`).
+    """
+    if isinstance(value, Target):
+        target = value
+    else:
+        target = prepare_target(value if isinstance(value, Chem.Mol) else parse_compound(value, cache_path))
+    budget = TimeBudget(time_budget_s)
+    std = target.standardised
+    query = QueryCompound(input=value if isinstance(value, str) else std.smiles, smiles=std.smiles,
+                          inchikey=std.inchikey, salt_form=std.salt_form,
+                          parent_smiles=std.parent_smiles, parent_inchikey=std.parent_inchikey)
+    hits: list[Verdict] = []
+    near: list[Verdict] = []
+    for patent_id, screen in patents:
+        full = screen is None
+        if screen is not None and budget.left():
+            try:
+                full = screen.reaches(target, budget)
+            except _BudgetSpent:
+                full = False
+        if screen is not None and not budget.left():  # what the claims say once the budget is spent
+            full = target.formula in screen.formulas or screen.always
+        verdicts = scope(patent_id).evaluate(target, budget) if full or screen is None else screen.verdicts(budget)
+        for v in verdicts:
+            (hits if v.ok else near).append(v)
+    return CoverageResult(query, tuple(hits), tuple(near))
+
+
+__all__ += ["covers_screened", "scope_for", "species_targets"]
 
 
 # ----------------------------------------------------------------------------- check
@@ -982,8 +1138,6 @@ class Violation:
 
 def check_scope(scope: PatentScope) -> list[Violation]:
     """Species covered by their claim and its ancestors; variables defined; terms interpretable."""
-    from dataclasses import replace
-
     pid = scope.patent.patent_id
     out: list[Violation] = []
     for claim in scope.patent.claims:

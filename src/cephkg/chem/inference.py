@@ -48,7 +48,7 @@ from ..resources import load_data
 from .coverage import PatentScope, SpeciesTarget, Target, fragment_smiles
 from .coverage import scope_for as curated_scope_for
 from .named_groups import resolve_named_groups, vocabulary_for
-from .names import NameCache, resolve_names
+from .names import NameCache, open_cache, resolve_names
 from .structures import GenericStructure, StructureFile, effective_structures
 from .substituents import Vocabulary
 
@@ -625,11 +625,64 @@ def _sharing_core(species: Sequence[SpeciesTarget]) -> list[SpeciesTarget]:
     for sp in species[1:]:
         if sp.target is None:
             continue
-        with BlockLogs():
-            res = rdFMCS.FindMCS([ref.parent, sp.target.parent], timeout=2, ringMatchesRingOnly=True)
-        if res.numAtoms * 10 >= ref.parent.GetNumAtoms() * 7:
+        key = (ref.standardised.parent_smiles, sp.target.standardised.parent_smiles)
+        shares = _SHARING.get(key)
+        if shares is None:
+            shares = _contains_whole(sp.target.parent, ref.parent) or _mcs_reaches(
+                ref.parent, sp.target.parent, -(-ref.parent.GetNumAtoms() * 7 // 10))
+            if len(_SHARING) >= 100_000:
+                _SHARING.clear()
+            _SHARING[key] = shares
+        if shares:
             out.append(sp)
     return out
+
+
+#: (smallest compound, other compound) -> whether they share the core, as worked out before
+#: (each formula of a patent asks again about the same compounds, and patents name the same ones)
+_SHARING: dict[tuple[str, str], bool] = {}
+
+
+def _contains_whole(mol: Chem.Mol, ref: Chem.Mol) -> bool:
+    """Whether all of ``ref`` is in ``mol`` with ring bonds on ring bonds and chain bonds on chain
+    bonds: then their MCS (ring matches ring only) is ``ref`` itself, without searching for it."""
+    with BlockLogs():
+        matches = mol.GetSubstructMatches(ref, uniquify=False, maxMatches=64)
+    bonds = [(b.GetBeginAtomIdx(), b.GetEndAtomIdx(), b.IsInRing()) for b in ref.GetBonds()]
+    atoms = [a.IsInRing() for a in ref.GetAtoms()]
+    for match in matches:
+        if all(mol.GetAtomWithIdx(match[i]).IsInRing() == ring for i, ring in enumerate(atoms)) and all(
+                (found := mol.GetBondBetweenAtoms(match[a], match[b])) is not None and found.IsInRing() == ring
+                for a, b, ring in bonds):
+            return True
+    return False
+
+
+class _Enough(rdFMCS.MCSProgress):
+    """Stops the MCS search once a common substructure of ``need`` atoms is found."""
+
+    def __init__(self, need: int) -> None:
+        super().__init__()
+        self.need = need
+        self.best = 0
+
+    def __call__(self, stat: Any, _params: Any) -> bool:
+        self.best = max(self.best, int(stat.numAtoms))
+        return self.best < self.need
+
+
+def _mcs_reaches(ref: Chem.Mol, mol: Chem.Mol, need: int) -> bool:
+    """Whether the maximum common substructure (ring bonds on ring bonds, 2 s at most) has
+    ``need`` atoms or more; the search stops as soon as it has found that many."""
+    params: Any = rdFMCS.MCSParameters()  # RDKit's stub types its fields as the class itself
+    params.Timeout = 2
+    params.AtomCompareParameters.RingMatchesRingOnly = True
+    params.BondCompareParameters.RingMatchesRingOnly = True
+    enough = _Enough(need)
+    params.ProgressCallback = enough
+    with BlockLogs():
+        found = rdFMCS.FindMCS([ref, mol], params)
+    return max(int(found.numAtoms), enough.best) >= need
 
 
 def _hint_atoms(work: _Work, ref: Target, descriptions: Mapping[str, str | None]) -> dict[str, set[int]]:
@@ -723,13 +776,13 @@ __all__ += ["MAX_COMBINATIONS", "MAX_SITES"]
 
 # ----------------------------------------------------------------------------- wiring
 
-def resolve_descriptions(patents: Sequence[Patent], cache_path: Path | None) -> dict[str, str | None]:
+def resolve_descriptions(patents: Sequence[Patent], cache_path: Path | NameCache | None) -> dict[str, str | None]:
     """OPSIN's structure for every formula description of ``patents`` (None where it reads none)."""
     names = list(dict.fromkeys(n for p in patents for n in description_names(p)))
     if not names:
         return {}
     try:
-        results = resolve_names(names, NameCache(cache_path) if cache_path else None)
+        results = resolve_names(names, open_cache(cache_path))
     except ResolutionError:
         return {}
     return {n: (r.smiles if r.ok and r.smiles else None) for n, r in results.items()}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import ResolutionError
 from ..model import Patent
-from .names import NameCache, resolve_names
+from .names import NameCache, open_cache, resolve_names
 from .substituents import Vocabulary
 
 __all__ = ["named_group_terms", "resolve_named_groups"]
@@ -45,7 +45,7 @@ def named_group_terms(patent: Patent, vocabulary: Vocabulary) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def resolve_named_groups(patents: Sequence[Patent], cache_path: Path | None,
+def resolve_named_groups(patents: Sequence[Patent], cache_path: Path | NameCache | None,
                          vocabulary: Vocabulary | None = None) -> dict[str, str]:
     """OPSIN's fragment (one ``*``) for every substituent-name term of ``patents`` it can read."""
     vocabulary = vocabulary or Vocabulary.load()
@@ -53,7 +53,7 @@ def resolve_named_groups(patents: Sequence[Patent], cache_path: Path | None,
     if not names:
         return {}
     try:
-        results = resolve_names(names, NameCache(cache_path) if cache_path else None, substituents=True)
+        results = resolve_names(names, open_cache(cache_path), substituents=True)
     except ResolutionError:
         return {}
     return {n: r.smiles for n, r in results.items() if r.ok and r.smiles and r.smiles.count("*") == 1}

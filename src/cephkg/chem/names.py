@@ -26,7 +26,7 @@ from ..errors import ResolutionError
 from ..files import write_atomically
 from ..limits import limit
 
-__all__ = ["NameCache", "NameResolution", "opsin_version", "resolve_names"]
+__all__ = ["NameCache", "NameResolution", "open_cache", "opsin_version", "resolve_names"]
 
 Status = Literal["ok", "failed"]
 
@@ -84,10 +84,17 @@ class NameCache:
     Written atomically (temp file in the same directory, fsync, ``os.replace``), so an
     interrupted write leaves the previous file intact. An unreadable file is treated as
     empty (with a warning) - it is only a cache - and replaced on the next save.
+
+    With ``autosave=False`` (a build's worker process) new results are kept in memory and
+    listed in :attr:`fresh` instead of being written: the one writer of the build merges
+    them into the file (:meth:`put`), so parallel workers never race on it.
     """
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, autosave: bool = True) -> None:
         self.path = Path(path)
+        self.autosave = autosave
+        #: results added since the cache was read (with ``autosave=False``: not yet on disk)
+        self.fresh: list[NameResolution] = []
         self._entries: dict[str, dict[str, dict[str, Any]]] = self._read(warn=True)
 
     def __len__(self) -> int:
@@ -107,8 +114,9 @@ class NameCache:
         for res in results:
             self._entries.setdefault(res.opsin_version, {})[res.name] = {
                 "status": res.status, "smiles": res.smiles, "message": res.message}
+            self.fresh.append(res)
             added += 1
-        if added:
+        if added and self.autosave:
             self.save()
 
     def save(self) -> None:
@@ -141,6 +149,13 @@ class NameCache:
             return {}
         return {str(v): {str(n): e for n, e in names.items() if isinstance(e, dict) and e.get("status") in ("ok", "failed")}
                 for v, names in entries.items() if isinstance(names, dict)}
+
+
+def open_cache(cache: NameCache | Path | str | None) -> NameCache | None:
+    """The cache to use: one already open (a build keeps one per process), or the file at a path."""
+    if cache is None or isinstance(cache, NameCache):
+        return cache
+    return NameCache(cache)
 
 
 #: cache-key prefix of substituent names (read with OPSIN's radicals as ``*``)

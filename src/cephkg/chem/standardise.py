@@ -185,7 +185,19 @@ def standardise(smiles_or_mol: str | Chem.Mol) -> Standardised:
     Metals bonded covalently (``C(=O)O[Na]``) are disconnected first. Every removed
     fragment is kept in ``counter_ions`` and named in ``salt_form``; copies of the parent
     itself (2:1 salts such as a calcium salt) are not counter-ions and are dropped.
+    A SMILES is standardised once per process.
     """
+    if isinstance(smiles_or_mol, str):
+        return _standardised(smiles_or_mol)
+    return _standardise(smiles_or_mol)
+
+
+@lru_cache(maxsize=16384)
+def _standardised(smiles: str) -> Standardised:
+    return _standardise(smiles)
+
+
+def _standardise(smiles_or_mol: str | Chem.Mol) -> Standardised:
     if isinstance(smiles_or_mol, str):
         mol = _parse(smiles_or_mol)
         given = smiles_or_mol

@@ -72,6 +72,7 @@ __all__ = [
     "probe_structure",
     "read_sidecar",
     "sidecar_path",
+    "structure_query",
     "structures_for",
 ]
 
@@ -176,7 +177,7 @@ def effective_structures(curated: StructureFile | None, inferred: Iterable[Gener
     return StructureFile(where, None, (), extra) if extra else None
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)
 def _query(text: str, is_smarts: bool) -> Chem.Mol:
     with BlockLogs():
         if is_smarts:
@@ -186,7 +187,7 @@ def _query(text: str, is_smarts: bool) -> Chem.Mol:
         return Chem.AdjustQueryProperties(Chem.MolFromSmiles(text), adjust)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)
 def _reference(text: str, is_smarts: bool) -> Chem.Mol:
     """SMARTS parsing keeps no double-bond geometry, so atom lists are replaced by their
     first element and the text read as SMILES (same atoms in the same order)."""
@@ -198,6 +199,11 @@ def _reference(text: str, is_smarts: bool) -> Chem.Mol:
         raise StructureError(f"structure {text!r} has no SMILES reading for its stereo")
     Chem.SetBondStereoFromDirections(mol)
     return mol
+
+
+def structure_query(text: str, is_smarts: bool) -> Chem.Mol | None:
+    """The substructure query of a generic structure's text (as :attr:`GenericStructure.query`)."""
+    return _query(text, is_smarts)
 
 
 def probe_structure(text: str, is_smarts: bool) -> None:

@@ -24,6 +24,7 @@ import unicodedata
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, TypeAlias
 
 from rdkit import Chem
@@ -596,10 +597,14 @@ _ID = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 _ELEMENTS = {"N": 7, "O": 8}
 
 
+#: term checks a vocabulary keeps (then it starts again): enough for every ester of a large build
+_CHECKS_KEPT = 50_000
+
+
 class Vocabulary:
     """The substituent-class terms, their hierarchy, and a checker for fragments."""
 
-    __slots__ = ("_building", "_cache", "_conventions", "_disjoint", "_entries", "_index",
+    __slots__ = ("_building", "_cache", "_checks", "_conventions", "_disjoint", "_entries", "_index",
                  "_markers", "_named", "_prefixes", "_qualifier")
 
     def __init__(self, data: Mapping[str, Any],
@@ -615,6 +620,7 @@ class Vocabulary:
         self._index: dict[str, str] = {}
         self._prefixes: dict[str, str] = {}
         self._cache: dict[str, _Resolved | None] = {}
+        self._checks: dict[tuple[str, str, str | None], TermMatch] = {}
         self._building: set[str] = set()
         for raw in data.get("term", []):
             self._add_entry(raw)
@@ -633,7 +639,18 @@ class Vocabulary:
              named: Mapping[str, str] | None = None) -> Vocabulary:
         """Read the packaged vocabulary; ``conventions`` overrides e.g. {"lower": (1, 4)};
         ``named`` gives substituent names OPSIN read (``{"2-carboxyethylthio": "*SCCC(=O)O"}``):
-        such a term is satisfied by exactly that group."""
+        such a term is satisfied by exactly that group.
+
+        One vocabulary is made per process for each set of conventions and names (patents
+        stating the same conventions share it, with what it has worked out).
+        """
+        key = (tuple(sorted((k, tuple(v)) for k, v in (conventions or {}).items())),
+               tuple(sorted((named or {}).items())))
+        return _loaded(*key)
+
+    @classmethod
+    def _load(cls, conventions: Mapping[str, tuple[int, int]] | None = None,
+              named: Mapping[str, str] | None = None) -> Vocabulary:
         data = load_data("substituents.toml")
         defaults = load_data("conventions.toml")
         ranges = {name: (int(v["min_carbons"]), int(v["max_carbons"])) for name, v in defaults.items()}
@@ -688,7 +705,22 @@ class Vocabulary:
         return winners[0] if len(winners) == 1 else None
 
     def check(self, term: str, fragment: str | Chem.Mol, *, name: str | None = None) -> TermMatch:
-        """Does ``fragment`` (SMILES with one ``[*]``) satisfy ``term``? ``name`` labels reasons."""
+        """Does ``fragment`` (SMILES with one ``[*]``) satisfy ``term``? ``name`` labels reasons.
+
+        The answer for a SMILES is kept (the same ester is checked against the same term in
+        claim after claim, patent after patent).
+        """
+        if isinstance(fragment, str):
+            key = (term, fragment, name)
+            known = self._checks.get(key)
+            if known is None:
+                if len(self._checks) >= _CHECKS_KEPT:
+                    self._checks.clear()
+                known = self._checks[key] = self._check(term, fragment, name)
+            return known
+        return self._check(term, fragment, name)
+
+    def _check(self, term: str, fragment: str | Chem.Mol, name: str | None) -> TermMatch:
         resolved = self._lookup(term)
         if resolved is None:
             return _uninterpretable(term)
@@ -1038,3 +1070,8 @@ def _verdict(label: str, display: str, out: _Outcome) -> TermMatch:
     if out.ok:
         return TermMatch(label, True, (f"{display} is {label}", *out.reasons))
     return TermMatch(label, False, (f"{display} is not {label}: {out.reasons[0]}", *out.reasons[1:]))
+
+
+@lru_cache(maxsize=64)
+def _loaded(conventions: tuple[tuple[str, tuple[int, int]], ...], named: tuple[tuple[str, str], ...]) -> Vocabulary:
+    return Vocabulary._load(dict(conventions), dict(named))

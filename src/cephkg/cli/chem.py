@@ -37,18 +37,19 @@ def covers_command(compound: str, patents: tuple[str, ...], as_json: bool, expla
                    time_budget: float | None,
                    store_dir: Path) -> None:
     """Which claims cover COMPOUND (SMILES, InChI or a chemical name), and why."""
-    from ..chem.coverage import covers
-    from ..store.scopes import load_scopes, opsin_cache
+    from ..store.scopes import CoverageIndex
 
     try:
         with open_store(store_dir) as store:
-            loaded = load_scopes(store, list(patents) or None)
-            result = covers(compound, loaded.scopes, opsin_cache(store), time_budget)
-        if html_file is not None:
-            from ..report.coverage import coverage_page
-            from ..report.render import render_coverage, write_text
+            loaded = CoverageIndex(store, list(patents) or None)
+            result = loaded.covers(compound, time_budget)
+            if html_file is not None:
+                from ..report.coverage import coverage_page
+                from ..report.render import render_coverage, write_text
 
-            write_text(html_file, render_coverage(coverage_page(result, loaded.scopes)))
+                shown = loaded.scopes([v.patent for v in (*result.hits, *result.near_misses)])
+                write_text(html_file, render_coverage(coverage_page(result, shown,
+                                                                    searched=[p for p, _ in loaded.patents])))
     except CephkgError as exc:
         _fail(str(exc))
     except OSError as exc:

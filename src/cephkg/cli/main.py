@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,9 +49,17 @@ def main() -> None:
 @click.option("--reason", "with_reasoning", is_flag=True,
               help="Also run the OWL reasoner (HermiT) on each built patent and store what it infers.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Patents reasoned in parallel (with --reason).")
+              help="Worker processes building chunks of files at once (this process writes the store); "
+                   "with --reason, also the patents reasoned in parallel.")
+@click.option("--link-across", is_flag=True,
+              help="Also link each patent's claims to the compounds the other patents of the build name "
+                   "(grows with the square of the build: for small builds).")
+@click.option("--cluster", "cluster", metavar="ADDRESS",
+              help="Build the chunks on a Dask cluster: local:N (N worker processes here) or a scheduler "
+                   "address (tcp://host:8786); this process still writes the store. Needs cephkg[cluster].")
 @_format_option
-def build(paths: tuple[Path, ...], store_dir: Path, quiet: bool, with_reasoning: bool, jobs: int, fmt: str) -> None:
+def build(paths: tuple[Path, ...], store_dir: Path, quiet: bool, with_reasoning: bool, jobs: int, link_across: bool,
+          cluster: str | None, fmt: str) -> None:
     """Build the graph from claim files (text, USPTO/EPO/WIPO XML, saved patent pages) or folders of them.
 
     A folder contributes its *.txt, *.xml, *.html and *.htm files; a USPTO weekly bulk file
@@ -62,9 +71,19 @@ def build(paths: tuple[Path, ...], store_dir: Path, quiet: bool, with_reasoning:
     files = claim_files(paths)
     if not files:
         _fail("no claim files found in " + ", ".join(map(str, paths)))
-    with open_store(store_dir, create=True) as store:
+    with open_store(store_dir, create=True) as store, ExitStack() as on_cluster:
+        executor, workers = None, jobs
+        if cluster is not None:
+            from ..store.cluster import dask_executor
+
+            try:
+                executor, workers = on_cluster.enter_context(dask_executor(cluster))
+            except CephkgError as exc:
+                _fail(str(exc))
         with progress(len(files), "building") as advance:  # advances as each patent is written
-            result = run_build(files, store, on_file=advance, fmt=None if fmt == "auto" else fmt)
+            result = run_build(files, store, on_file=advance, fmt=None if fmt == "auto" else fmt,
+                               jobs=workers, link_across=link_across,
+                               executor=executor)
         reasoning: tuple[ReasoningReport, ...] = ()
         if with_reasoning and result.built:
             from ..owl.reason import reason_after_build
@@ -329,6 +348,7 @@ def _table(columns: tuple[str, ...] | list[str], rows: list[Any]) -> str:
 def _register_commands() -> None:
     """Commands of the later stages live in their own modules."""
     from .chem import add_compound_command, check_command, covers_command
+    from .cluster import load_shards_command, shard_command
     from .evaluate import eval_claims_command
     from .owl import reason_command, validate_command
     from .remote import push_command, serve_command
@@ -338,7 +358,7 @@ def _register_commands() -> None:
 
     for command in (covers_command, add_compound_command, check_command, route_command, structures_command,
                     reason_command, validate_command, push_command, serve_command, report_command,
-                    eval_claims_command):
+                    eval_claims_command, shard_command, load_shards_command):
         main.add_command(command)
 
 

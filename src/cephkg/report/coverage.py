@@ -150,8 +150,13 @@ def _fragment_word(hydrogen: bool) -> str:
 
 
 def coverage_page(result: CoverageResult, scopes: Sequence[PatentScope],
-                  href: Callable[[str, int], str | None] = lambda _p, _c: None) -> CoveragePage:
-    """The page of one ``covers`` answer; ``href(patent, claim)`` links a claim to its report."""
+                  href: Callable[[str, int], str | None] = lambda _p, _c: None,
+                  searched: Sequence[str] | None = None) -> CoveragePage:
+    """The page of one ``covers`` answer; ``href(patent, claim)`` links a claim to its report.
+
+    ``scopes`` are (at least) those of the patents the answer names; ``searched`` the ids of
+    every patent the compound was decided against (default: the scopes').
+    """
     data = result.to_dict()
     query = data.get("query") or {}
     target = prepare_target(str(query.get("smiles") or result.query.smiles))
@@ -165,4 +170,4 @@ def coverage_page(result: CoverageResult, scopes: Sequence[PatentScope],
     picture = draw_molecule(target.parent, title="the query compound", width=360, height=260)
     return CoveragePage(str(query.get("input", "")), str(query.get("smiles", "")), query.get("parent_inchikey"),
                         query.get("salt_form"), str(query.get("parent_smiles", "")), picture, tuple(groups),
-                        tuple(s.patent.patent_id for s in scopes))
+                        tuple(searched) if searched is not None else tuple(s.patent.patent_id for s in scopes))

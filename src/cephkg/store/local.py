@@ -35,14 +35,16 @@ from ..rdf.terms import from_rdflib
 from ..rdf.vocab import PROV
 from .sparql import refuse_service, syntax_message
 
-__all__ = ["DEFAULT_STORE", "KnowledgeStore", "QueryResult", "QueryStream", "Term", "python_value", "to_rdflib"]
+__all__ = ["DEFAULT_STORE", "KnowledgeStore", "PatentData", "QueryResult", "QueryStream", "Term", "python_value", "to_rdflib"]
 
 DEFAULT_STORE = Path(".cephkg")
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
-#: The index graph's one predicate: patent IRI → its record (JSON). Internal to the store;
-#: the index graph is never exported or pushed.
+#: The index graph's predicates: patent IRI → its record (JSON), and its coverage screen
+#: (JSON; what ``covers`` decides without reading the record). Internal to the store; the
+#: index graph is never exported or pushed.
 RECORD = ox.NamedNode(iris.BASE + "store#record")
+SCREEN = ox.NamedNode(iris.BASE + "store#screen")
 
 
 def to_rdflib(term: Any) -> Identifier | None:
@@ -148,6 +150,19 @@ def _one_line(exc: BaseException) -> str:
     """An engine's message as one line of at most 300 characters."""
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 300 else text[:297] + "..."
+
+
+@dataclass(frozen=True, slots=True)
+class PatentData:
+    """One patent ready to be written by :meth:`KnowledgeStore.write_patents`: its record
+    (JSON text), its graphs as N-Quads (only graphs it owns, no blank nodes) and their IRIs."""
+
+    patent_id: str
+    record: str
+    nquads: bytes
+    graphs: tuple[str, ...]
+    #: the patent's coverage screen (JSON, :class:`cephkg.chem.coverage.Screen`), kept in the index
+    screen: str | None = None
 
 
 class KnowledgeStore:
@@ -280,8 +295,7 @@ class KnowledgeStore:
         if derived_from is not None:
             generated += [ox.Quad(g, PROV.wasDerivedFrom, derived_from, iris.BUILDS_GRAPH) for g in graphs]
         try:
-            for q in list(self.oxigraph.quads_for_pattern(patent, RECORD, None, iris.INDEX_GRAPH)):
-                self.oxigraph.remove(q)
+            self._unindex(patent)
             self._forget_generation(owned)
             for g in owned:
                 self.oxigraph.remove_graph(g)
@@ -290,13 +304,65 @@ class KnowledgeStore:
             raise StoreError(f"cannot write patent {patent_id!r}: {_one_line(exc)}") from exc
         return len(quads)
 
+    def write_patents(self, patents: Sequence[PatentData], build: ox.NamedNode | None = None) -> None:
+        """Write many patents at once, each whole, through Oxigraph's bulk loader.
+
+        For each patent its index entry, what the builds graph says of its graphs and its
+        old graphs are removed first; then every patent's graphs (N-Quads, with ``build``'s
+        ``prov:wasGeneratedBy`` and each input file's ``prov:wasDerivedFrom`` in the builds
+        graph) are bulk-loaded; last the index entries are added in one transaction. A
+        write cut short at any point leaves each patent indexed and complete, or not
+        indexed (named by :meth:`incomplete_patents`), as :meth:`write_patent` does.
+        """
+        if not patents:
+            return
+        provenance: list[ox.Quad] = []
+        try:
+            for p in patents:
+                owned = iris.patent_graphs(p.patent_id)
+                patent = iris.patent(p.patent_id)
+                if any(True for _ in self.oxigraph.quads_for_pattern(patent, RECORD, None, iris.INDEX_GRAPH)) or any(
+                        self.oxigraph.contains_named_graph(g) for g in owned):
+                    self._unindex(patent)
+                    self._forget_generation(owned)
+                    for g in owned:
+                        self.oxigraph.remove_graph(g)
+                for name in p.graphs:
+                    graph = ox.NamedNode(name)
+                    if build is not None:
+                        provenance.append(ox.Quad(graph, PROV.wasGeneratedBy, build, iris.BUILDS_GRAPH))
+                    provenance.append(ox.Quad(graph, PROV.wasDerivedFrom, iris.source(p.patent_id), iris.BUILDS_GRAPH))
+            data = b"".join(p.nquads for p in patents) + (ox.serialize(provenance, format=ox.RdfFormat.N_QUADS) or b"")
+            self.oxigraph.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+            self.oxigraph.extend([
+                *(ox.Quad(iris.patent(p.patent_id), SCREEN, ox.Literal(p.screen), iris.INDEX_GRAPH)
+                  for p in patents if p.screen is not None),
+                *(ox.Quad(iris.patent(p.patent_id), RECORD, ox.Literal(p.record), iris.INDEX_GRAPH) for p in patents)])
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"cannot write patents {', '.join(p.patent_id for p in patents[:5])}"
+                             f"{' ...' if len(patents) > 5 else ''}: {_one_line(exc)}") from exc
+
     def remove_patent(self, patent_id: str) -> None:
-        patent = iris.patent(patent_id)
-        for q in list(self.oxigraph.quads_for_pattern(patent, RECORD, None, iris.INDEX_GRAPH)):
-            self.oxigraph.remove(q)
+        self._unindex(iris.patent(patent_id))
         self._forget_generation(iris.patent_graphs(patent_id))
         for g in iris.patent_graphs(patent_id):
             self.oxigraph.remove_graph(g)
+
+    def _unindex(self, patent: ox.NamedNode) -> None:
+        """Remove a patent's index entry (its record first: without it the patent is not indexed)."""
+        for q in list(self.oxigraph.quads_for_pattern(patent, RECORD, None, iris.INDEX_GRAPH)):
+            self.oxigraph.remove(q)
+        for q in list(self.oxigraph.quads_for_pattern(patent, SCREEN, None, iris.INDEX_GRAPH)):
+            self.oxigraph.remove(q)
+
+    def screens(self) -> dict[str, str]:
+        """The coverage screen (JSON) of every indexed patent that has one."""
+        out: dict[str, str] = {}
+        for q in self.oxigraph.quads_for_pattern(None, SCREEN, None, iris.INDEX_GRAPH):
+            pid = iris.patent_id_of(q.subject.value) if isinstance(q.subject, ox.NamedNode) else None
+            if pid is not None and isinstance(q.object, ox.Literal):
+                out[pid] = q.object.value
+        return out
 
     def _forget_generation(self, graphs: Iterable[ox.NamedNode]) -> None:
         """Remove what the builds graph says of these graphs (they are about to be replaced or dropped)."""

@@ -7,16 +7,27 @@ files are gone. Patents whose last write did not finish are skipped and named.
 
 from __future__ import annotations
 
+import json
 import re
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdkit import Chem
 
 from ..chem.chemistry import CoverageLink, target_for
 from ..chem.compounds import CompoundRecord
-from ..chem.coverage import PatentScope, parse_compound, species_targets
+from ..chem.coverage import (
+    CoverageResult,
+    PatentScope,
+    Screen,
+    Target,
+    covers_screened,
+    parse_compound,
+    species_targets,
+)
 from ..chem.inference import InferenceOutcome, scope_with_inference
 from ..chem.named_groups import vocabulary_for
 from ..chem.standardise import standardise
@@ -28,6 +39,7 @@ from .local import KnowledgeStore
 from .records import PatentRecord
 
 __all__ = [
+    "CoverageIndex",
     "StoreScopes",
     "ensure_compound",
     "load_scopes",
@@ -93,6 +105,62 @@ def load_scopes(store: KnowledgeStore, patents: Sequence[str] | None = None) -> 
     return StoreScopes(tuple(scope_of(patent_record(store, pid)) for pid in chosen), tuple(skipped))
 
 
+class CoverageIndex:
+    """The store's patents ready for ``covers``: each patent's screen (read from the index at
+    once, small), and its scope loaded only when a compound reaches it (then kept, up to
+    ``keep`` scopes), so a compound is decided against thousands of patents by matching the
+    few that can cover it. The store must stay open while the index is used.
+    """
+
+    def __init__(self, store: KnowledgeStore, patents: Sequence[str] | None = None, keep: int = 4096) -> None:
+        known = store.patent_ids()
+        incomplete = store.incomplete_patents()
+        if patents:
+            missing = sorted(set(patents) - set(known))
+            if missing:
+                half = [p for p in missing if p in incomplete]
+                detail = f"; the last build of {', '.join(half)} did not finish" if half else ""
+                raise StoreError(f"patent(s) {', '.join(missing)} not in the store{detail} "
+                                 f"(known: {', '.join(known) or 'none'})")
+            chosen = [p for p in known if p in set(patents)]
+            self.incomplete: tuple[str, ...] = ()
+        else:
+            chosen, self.incomplete = known, tuple(incomplete)
+        screens = store.screens()
+        self.store = store
+        self.patents: tuple[tuple[str, Screen | None], ...] = tuple(
+            (pid, Screen.from_dict(json.loads(screens[pid])) if pid in screens else None) for pid in chosen)
+        self.keep = keep
+        self._scopes: OrderedDict[str, PatentScope] = OrderedDict()
+
+    def scope(self, patent_id: str) -> PatentScope:
+        """One patent's scope (read from its record the first time)."""
+        found = self._scopes.get(patent_id)
+        if found is None:
+            found = scope_of(patent_record(self.store, patent_id))
+            self._scopes[patent_id] = found
+            if len(self._scopes) > self.keep:
+                self._scopes.popitem(last=False)
+        else:
+            self._scopes.move_to_end(patent_id)
+        return found
+
+    def covers(self, value: str | Chem.Mol | Target, time_budget_s: float | None = None) -> CoverageResult:
+        """Which claims of the chosen patents cover ``value`` (the answer :func:`cephkg.chem.coverage.covers` gives)."""
+        return covers_screened(value, self.patents, self.scope, opsin_cache(self.store), time_budget_s)
+
+    @property
+    def scopes_read(self) -> int:
+        """How many patents' scopes are held (read because a compound reached them)."""
+        return len(self._scopes)
+
+    def scopes(self, patent_ids: Sequence[str]) -> tuple[PatentScope, ...]:
+        return tuple(self.scope(p) for p in dict.fromkeys(patent_ids))
+
+    def warning(self) -> str | None:
+        return StoreScopes((), self.incomplete).warning()
+
+
 # -- registered compounds ---------------------------------------------------------------
 
 def registered_inputs(store: KnowledgeStore) -> list[tuple[str, str | None]]:
@@ -113,6 +181,10 @@ def _registered_record(value: str, label: str | None, cache_path: Path | None) -
     return CompoundRecord.from_standardised(standardise(mol), label or value)
 
 
+#: the time budget of a registered compound's links: none (they are what every query reads)
+_UNBOUNDED = 1e9
+
+
 def refresh_registered(store: KnowledgeStore, scopes: Sequence[PatentScope] | None = None,
                        extra: Sequence[tuple[str, str | None]] = ()) -> int:
     """Rebuild the registered graph: every registered compound and its coverage links."""
@@ -120,11 +192,15 @@ def refresh_registered(store: KnowledgeStore, scopes: Sequence[PatentScope] | No
     if not entries:
         return 0
     cache = opsin_cache(store)
-    scopes = load_scopes(store).scopes if scopes is None else scopes
     records = [(_registered_record(value, label, cache), value, label) for value, label in entries]
-    links = [CoverageLink(record.key, verdict)
-             for record, _, _ in records for scope in scopes
-             for verdict in scope.evaluate(target_for(record.smiles)) if verdict.ok]
+    if scopes is None:  # every patent of the store, screened first: only those a compound reaches are read
+        index = CoverageIndex(store)
+        links = [CoverageLink(record.key, verdict) for record, _, _ in records
+                 for verdict in index.covers(target_for(record.smiles), _UNBOUNDED).hits]
+    else:
+        links = [CoverageLink(record.key, verdict)
+                 for record, _, _ in records for scope in scopes
+                 for verdict in scope.evaluate(target_for(record.smiles)) if verdict.ok]
     return store.replace_graph(iris.REGISTERED_GRAPH, registered_triples(records, links))
 
 
