@@ -185,7 +185,7 @@ def test_a_curated_structure_always_wins(tmp_path: Path) -> None:
 
 def test_the_real_corpus_has_no_contradiction_only_what_cannot_be_decided(tmp_path: Path) -> None:
     """Without hand-written structures, the real claim sets give no false 'not covered': every open
-    question is reported as 'cannot decide' (their species are not read yet: see notes/issue-11.md)."""
+    question is reported as 'cannot decide', with its reason."""
     with KnowledgeStore(tmp_path / "store") as store:
         report = build([REAL], store)
         assert len(report.built) == len(list(REAL.glob("*.txt")))
