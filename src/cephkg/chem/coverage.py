@@ -1061,16 +1061,21 @@ def covers(value: str | Chem.Mol, scopes: Sequence[PatentScope], cache_path: Pat
     mol = value if isinstance(value, Chem.Mol) else parse_compound(value, cache_path)
     budget = TimeBudget(time_budget_s)
     target = prepare_target(mol)
-    std = target.standardised
-    query = QueryCompound(input=value if isinstance(value, str) else std.smiles, smiles=std.smiles,
-                          inchikey=std.inchikey, salt_form=std.salt_form,
-                          parent_smiles=std.parent_smiles, parent_inchikey=std.parent_inchikey)
+    query = _query_compound(value, target)
     hits: list[Verdict] = []
     near: list[Verdict] = []
     for scope in scopes:
         for v in scope.evaluate(target, budget):
             (hits if v.ok else near).append(v)
     return CoverageResult(query, tuple(hits), tuple(near))
+
+
+def _query_compound(value: object, target: Target) -> QueryCompound:
+    """What the answer says of the compound asked about (its input as given, when it was text)."""
+    std = target.standardised
+    return QueryCompound(input=value if isinstance(value, str) else std.smiles, smiles=std.smiles,
+                         inchikey=std.inchikey, salt_form=std.salt_form,
+                         parent_smiles=std.parent_smiles, parent_inchikey=std.parent_inchikey)
 
 
 def covers_screened(value: str | Chem.Mol | Target, patents: Sequence[tuple[str, Screen | None]],
@@ -1088,10 +1093,7 @@ def covers_screened(value: str | Chem.Mol | Target, patents: Sequence[tuple[str,
     else:
         target = prepare_target(value if isinstance(value, Chem.Mol) else parse_compound(value, cache_path))
     budget = TimeBudget(time_budget_s)
-    std = target.standardised
-    query = QueryCompound(input=value if isinstance(value, str) else std.smiles, smiles=std.smiles,
-                          inchikey=std.inchikey, salt_form=std.salt_form,
-                          parent_smiles=std.parent_smiles, parent_inchikey=std.parent_inchikey)
+    query = _query_compound(value, target)
     hits: list[Verdict] = []
     near: list[Verdict] = []
     for patent_id, screen in patents:

@@ -87,22 +87,26 @@ class StoreScopes:
                 f"{', '.join(self.incomplete)} (build them again)")
 
 
-def load_scopes(store: KnowledgeStore, patents: Sequence[str] | None = None) -> StoreScopes:
-    """Scopes of the store's patents (all, or those named; an unknown name is a :class:`StoreError`)."""
+def _chosen_patents(store: KnowledgeStore, patents: Sequence[str] | None) -> tuple[list[str], tuple[str, ...]]:
+    """The patents to answer for (all indexed ones, or those named: an unknown name is a
+    :class:`StoreError`) and those skipped because their last build did not finish."""
     known = store.patent_ids()
     incomplete = store.incomplete_patents()
-    if patents:
-        missing = sorted(set(patents) - set(known))
-        if missing:
-            half = [p for p in missing if p in incomplete]
-            detail = f"; the last build of {', '.join(half)} did not finish" if half else ""
-            raise StoreError(f"patent(s) {', '.join(missing)} not in the store{detail} "
-                             f"(known: {', '.join(known) or 'none'})")
-        chosen = [p for p in known if p in set(patents)]
-        skipped: list[str] = []
-    else:
-        chosen, skipped = known, incomplete
-    return StoreScopes(tuple(scope_of(patent_record(store, pid)) for pid in chosen), tuple(skipped))
+    if not patents:
+        return known, tuple(incomplete)
+    missing = sorted(set(patents) - set(known))
+    if missing:
+        half = [p for p in missing if p in incomplete]
+        detail = f"; the last build of {', '.join(half)} did not finish" if half else ""
+        raise StoreError(f"patent(s) {', '.join(missing)} not in the store{detail} "
+                         f"(known: {', '.join(known) or 'none'})")
+    return [p for p in known if p in set(patents)], ()
+
+
+def load_scopes(store: KnowledgeStore, patents: Sequence[str] | None = None) -> StoreScopes:
+    """Scopes of the store's patents (all, or those named; an unknown name is a :class:`StoreError`)."""
+    chosen, skipped = _chosen_patents(store, patents)
+    return StoreScopes(tuple(scope_of(patent_record(store, pid)) for pid in chosen), skipped)
 
 
 class CoverageIndex:
@@ -113,19 +117,7 @@ class CoverageIndex:
     """
 
     def __init__(self, store: KnowledgeStore, patents: Sequence[str] | None = None, keep: int = 4096) -> None:
-        known = store.patent_ids()
-        incomplete = store.incomplete_patents()
-        if patents:
-            missing = sorted(set(patents) - set(known))
-            if missing:
-                half = [p for p in missing if p in incomplete]
-                detail = f"; the last build of {', '.join(half)} did not finish" if half else ""
-                raise StoreError(f"patent(s) {', '.join(missing)} not in the store{detail} "
-                                 f"(known: {', '.join(known) or 'none'})")
-            chosen = [p for p in known if p in set(patents)]
-            self.incomplete: tuple[str, ...] = ()
-        else:
-            chosen, self.incomplete = known, tuple(incomplete)
+        chosen, self.incomplete = _chosen_patents(store, patents)
         screens = store.screens()
         self.store = store
         self.patents: tuple[tuple[str, Screen | None], ...] = tuple(
