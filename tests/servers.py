@@ -204,6 +204,48 @@ class RecordingServer:
         self._thread.join(5)
 
 
+class SparqlService:
+    """A host-only SPARQL "service" that answers one row and records every request: what a
+    query's ``SERVICE`` clause would make the host fetch (the tests assert it never is)."""
+
+    ANSWER = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"secret of the host"}}]}}'
+
+    def __init__(self) -> None:
+        self.contacted: list[str] = []
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                owner.contacted.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(SparqlService.ANSWER)))
+                self.end_headers()
+                self.wfile.write(SparqlService.ANSWER)
+
+            do_POST = do_GET
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/sparql"
+
+    def __enter__(self) -> SparqlService:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(5)
+
+
 class KillingProxy:
     """Forwards requests to an :class:`OxigraphServer`; the ``kill_on``-th PUT/POST write gets
     only its headers and half its body through, then the server is SIGKILLed mid-request and

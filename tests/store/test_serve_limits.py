@@ -9,15 +9,13 @@ import threading
 import time
 import urllib.parse
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
 
 import pytest
 
 from cephkg.store.local import KnowledgeStore
 from cephkg.store.serve import ServeOptions, SparqlServer
-from servers import oxigraph_or_skip
+from servers import SparqlService, oxigraph_or_skip
 
 pytestmark = pytest.mark.server
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -62,33 +60,11 @@ def local_count(folder: Path) -> int:
         return int(store.query(COUNT).rows[0][0])  # type: ignore[arg-type]
 
 
-class _Target(BaseHTTPRequestHandler):
-    contacted: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        _Target.contacted.append(self.path)
-        body = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"secret of the host"}}]}}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_POST = do_GET
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 def test_service_is_refused_and_the_host_never_fetches(seed_dir: Path) -> None:
     """Before, the endpoint fetched the URL and reflected its answer (200, 'secret of the host')."""
     oxigraph_or_skip()
-    _Target.contacted = []
-    target = ThreadingHTTPServer(("127.0.0.1", 0), _Target)
-    threading.Thread(target=target.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{target.server_address[1]}/sparql"
-    query = f"SELECT ?x WHERE {{ SERVICE <{url}> {{ ?s ?p ?x }} }}"
-    try:
+    with SparqlService() as target:
+        query = f"SELECT ?x WHERE {{ SERVICE <{target.url}> {{ ?s ?p ?x }} }}"
         with SparqlServer(seed_dir, ServeOptions(port=0)) as server:
             port = server.address[1]
             refused = b"SERVICE (federated query) is refused: this endpoint does not fetch other endpoints\n"
@@ -99,10 +75,7 @@ def test_service_is_refused_and_the_host_never_fetches(seed_dir: Path) -> None:
                 == (400, refused)
             status, body, _ = post(port, 'SELECT ?x WHERE { BIND("SERVICE <http://x/>" AS ?x) }')
             assert status == 200 and b"SERVICE <http://x/>" in body
-    finally:
-        target.shutdown()
-        target.server_close()
-    assert _Target.contacted == []
+    assert target.contacted == []
 
 
 def test_slow_clients_are_cut_off_and_do_not_block_normal_queries(seed_dir: Path) -> None:

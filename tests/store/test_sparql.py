@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
 
 import pytest
 from click.testing import CliRunner
@@ -13,6 +11,7 @@ from click.testing import CliRunner
 from cephkg import KnowledgeStore, QueryError
 from cephkg.cli import main
 from cephkg.store.sparql import has_service, syntax_message
+from servers import SparqlService
 
 
 @pytest.mark.parametrize("query", [
@@ -49,48 +48,23 @@ def test_every_shipped_query_passes() -> None:
     assert not [q.name for q in named_queries().values() if has_service(q.text)]
 
 
-class _Target(BaseHTTPRequestHandler):
-    """A host-only "service" that records being contacted."""
-
-    contacted: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        _Target.contacted.append(self.path)
-        body = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"secret"}}]}}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_POST = do_GET
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture()
-def target() -> Any:
-    _Target.contacted = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Target)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+def target() -> Iterator[SparqlService]:
+    with SparqlService() as service:
+        yield service
 
 
-def test_a_local_query_never_fetches_a_service(target: ThreadingHTTPServer, tmp_path: Path) -> None:
+def test_a_local_query_never_fetches_a_service(target: SparqlService, tmp_path: Path) -> None:
     """Before, pyoxigraph fetched the URL (the port-9 case gave 'The port 9 is not allowed for HTTP(S)…')."""
-    url = f"http://127.0.0.1:{target.server_address[1]}/sparql"
+    url = target.url
     with KnowledgeStore(tmp_path / "store") as store, pytest.raises(QueryError, match=r"^SERVICE \(federated query\) is refused"):
         store.query(f"SELECT ?x WHERE {{ SERVICE <{url}> {{ ?s ?p ?x }} }}")
-    assert _Target.contacted == []
+    assert target.contacted == []
 
 
-def test_a_query_file_with_service_is_a_clear_error(target: ThreadingHTTPServer, tmp_path: Path) -> None:
+def test_a_query_file_with_service_is_a_clear_error(target: SparqlService, tmp_path: Path) -> None:
     rq = tmp_path / "federated.rq"
-    rq.write_text(f"# title: federated\nSELECT ?x WHERE {{ SERVICE <http://127.0.0.1:{target.server_address[1]}/> "
+    rq.write_text(f"# title: federated\nSELECT ?x WHERE {{ SERVICE <{target.url}> "
                   "{ ?s ?p ?x } }\n")
     KnowledgeStore(tmp_path / "store").close()
     result = CliRunner().invoke(main, ["query", str(rq), "--store", str(tmp_path / "store")])
@@ -98,7 +72,7 @@ def test_a_query_file_with_service_is_a_clear_error(target: ThreadingHTTPServer,
     assert result.stderr.startswith("error: SERVICE (federated query) is refused: cephkg does not let a query make the "
                                     "host fetch other endpoints")
     assert len(result.stderr.splitlines()) == 1
-    assert _Target.contacted == []
+    assert target.contacted == []
 
 
 @pytest.mark.parametrize(("query", "message"), [
