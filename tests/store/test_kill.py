@@ -10,7 +10,6 @@ progress callback does, and the export is watched through the file system.
 from __future__ import annotations
 
 import random
-import re
 import shutil
 import signal
 import subprocess
@@ -28,7 +27,7 @@ from cephkg.rdf.vocab import CEPH, RDF
 from cephkg.store.export import ExportFormat, export
 from cephkg.store.local import KnowledgeStore
 from cephkg.store.records import PatentRecord
-from seeds import EXAMPLES, ID_000, ID_002
+from seeds import seed_copies
 
 pytestmark = pytest.mark.slow
 
@@ -41,23 +40,12 @@ with KnowledgeStore(sys.argv[1]) as store:
 N_FILES = 24
 
 
-def copies(folder: Path, n: int) -> Path:
-    """``n`` claim files alternating the two seeds, each with its sidecar (the patent key dropped)."""
-    folder.mkdir(parents=True)
-    for i in range(n):
-        seed = (ID_000, ID_002)[i % 2]
-        shutil.copy(EXAMPLES / f"{seed}.txt", folder / f"p{i:02d}.txt")
-        side = (EXAMPLES / f"{seed}.structures.toml").read_text(encoding="utf-8")
-        (folder / f"p{i:02d}.structures.toml").write_text(re.sub(r'(?m)^patent = ".*"\n', "", side), encoding="utf-8")
-    return folder
-
-
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, tuple[int, int, int]]]:
     """The files, a complete store of them (its OPSIN cache is copied into the stores that get killed,
     so the kills land among the writes), and each patent's (claims, claims-graph, chemistry-graph) size."""
     root = tmp_path_factory.mktemp("kill")
-    files = copies(root / "in", N_FILES)
+    files = seed_copies(root / "in", N_FILES)
     complete = root / "complete"
     with KnowledgeStore(complete) as store:
         assert not build([files], store).failed

@@ -4,7 +4,6 @@ its chunk, and the coverage index answers as deciding every claim in full does."
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from cephkg.store.build import BuildSettings, build_chunk, chunks
 from cephkg.store.local import KnowledgeStore
 from cephkg.store.records import PatentRecord
 from cephkg.store.scopes import CoverageIndex, load_scopes
-from seeds import EXAMPLES, ID_000, ID_002, ROOT
+from seeds import EXAMPLES, ID_002, ROOT, seed_copies
 
 pytestmark = pytest.mark.slow
 
@@ -30,23 +29,12 @@ CEFDINIR_PIVOXIL = "Nc1nc(/C(=N/O)C(=O)NC2C(=O)N3C(C(=O)OCOC(=O)C(C)(C)C)=C(C=C)
 CEFDINIR_SODIUM = "Nc1nc(/C(=N/O)C(=O)N[C@@H]2C(=O)N3C(C(=O)[O-])=C(C=C)CS[C@H]23)cs1.[Na+]"
 
 
-def copies(folder: Path, n: int) -> Path:
-    """``n`` claim files alternating the two seeds, each with its sidecar (the patent key dropped)."""
-    folder.mkdir(parents=True)
-    for i in range(n):
-        seed = (ID_000, ID_002)[i % 2]
-        shutil.copy(EXAMPLES / f"{seed}.txt", folder / f"p{i:02d}.txt")
-        side = (EXAMPLES / f"{seed}.structures.toml").read_text(encoding="utf-8")
-        (folder / f"p{i:02d}.structures.toml").write_text(re.sub(r'(?m)^patent = ".*"\n', "", side), encoding="utf-8")
-    return folder
-
-
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """Four seed copies, a file with no claim, a file whose sidecar is wrong, and six generated
     patents; and the OPSIN cache of a first build of them (so later builds start warm)."""
     root = tmp_path_factory.mktemp("parallel")
-    files = copies(root / "in", 4)
+    files = seed_copies(root / "in", 4)
     (files / "p90-empty.txt").write_text("This document has no claims at all.\n", encoding="utf-8")
     shutil.copy(EXAMPLES / f"{ID_002}.txt", files / "p91-badside.txt")
     (files / "p91-badside.structures.toml").write_text(
