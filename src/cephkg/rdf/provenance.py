@@ -30,7 +30,8 @@ from .ontology import ontology_files, shapes_files
 from .terms import Triples
 from .vocab import CEPH, PROV, RDF, RDFS, XSD
 
-__all__ = ["BuildInfo", "build_info", "build_triples", "datetime_literal", "ended_triples", "used_files"]
+__all__ = ["BuildInfo", "build_info", "build_triples", "datetime_literal", "ended_triples", "graph_provenance",
+           "used_files"]
 
 #: The data files every build reads (``cephkg/data``).
 DATA_FILES = ("text_rules.toml", "claim_rules.toml", "conventions.toml", "substituents.toml", "salt_forms.toml",
@@ -109,4 +110,17 @@ def ended_triples(info: BuildInfo, ended: datetime) -> Triples:
     """The end of a build (a build that was interrupted has none)."""
     out = Triples()
     out.add(info.iri, PROV.endedAtTime, datetime_literal(ended))
+    return out
+
+
+def graph_provenance(graphs: Iterable[ox.NamedNode], build: ox.NamedNode | None,
+                     derived_from: ox.NamedNode | None) -> list[ox.Quad]:
+    """What the builds graph says of a patent's graphs: ``prov:wasGeneratedBy`` the build
+    that wrote them and ``prov:wasDerivedFrom`` the input they were read from (each when known)."""
+    out: list[ox.Quad] = []
+    for graph in graphs:
+        if build is not None:
+            out.append(ox.Quad(graph, PROV.wasGeneratedBy, build, iris.BUILDS_GRAPH))
+        if derived_from is not None:
+            out.append(ox.Quad(graph, PROV.wasDerivedFrom, derived_from, iris.BUILDS_GRAPH))
     return out

@@ -39,7 +39,7 @@ from ..chem.names import NameResolution
 from ..errors import CephkgError, Diagnostic, StoreError
 from ..files import write_atomically
 from ..rdf import iris
-from ..rdf.vocab import PROV
+from ..rdf.provenance import graph_provenance
 from .build import (
     BuildReport,
     BuildSettings,
@@ -124,8 +124,7 @@ def _report_of(data: dict[str, Any]) -> FileReport:
 
 def _provenance(patents: Sequence[PatentData]) -> bytes:
     """What the builds graph says of each graph: the input it was derived from."""
-    quads = [ox.Quad(ox.NamedNode(g), PROV.wasDerivedFrom, iris.source(p.patent_id), iris.BUILDS_GRAPH)
-             for p in patents for g in p.graphs]
+    quads = [q for p in patents for q in graph_provenance(map(ox.NamedNode, p.graphs), None, iris.source(p.patent_id))]
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
 

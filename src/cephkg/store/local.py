@@ -31,8 +31,8 @@ from rdflib.term import Identifier
 from ..errors import QueryError, StoreError, StoreLockedError
 from ..rdf import iris
 from ..rdf.ontology import ontology_quads
+from ..rdf.provenance import graph_provenance
 from ..rdf.terms import from_rdflib
-from ..rdf.vocab import PROV
 from .sparql import refuse_service, syntax_message
 
 __all__ = ["DEFAULT_STORE", "KnowledgeStore", "PatentData", "QueryResult", "QueryStream", "Term", "python_value", "to_rdflib"]
@@ -291,9 +291,7 @@ class KnowledgeStore:
             raise StoreError(f"patent {patent_id!r} cannot write graph(s) it does not own: "
                              f"{', '.join(g.value for g in stray)}")
         quads = [ox.Quad(t.subject, t.predicate, t.object, g) for g, ts in graphs.items() for t in dict.fromkeys(ts)]
-        generated = [ox.Quad(g, PROV.wasGeneratedBy, build, iris.BUILDS_GRAPH) for g in graphs] if build else []
-        if derived_from is not None:
-            generated += [ox.Quad(g, PROV.wasDerivedFrom, derived_from, iris.BUILDS_GRAPH) for g in graphs]
+        generated = graph_provenance(graphs, build, derived_from)
         try:
             self._unindex(patent)
             self._forget_generation(owned)
@@ -327,11 +325,7 @@ class KnowledgeStore:
                     self._forget_generation(owned)
                     for g in owned:
                         self.oxigraph.remove_graph(g)
-                for name in p.graphs:
-                    graph = ox.NamedNode(name)
-                    if build is not None:
-                        provenance.append(ox.Quad(graph, PROV.wasGeneratedBy, build, iris.BUILDS_GRAPH))
-                    provenance.append(ox.Quad(graph, PROV.wasDerivedFrom, iris.source(p.patent_id), iris.BUILDS_GRAPH))
+                provenance += graph_provenance(map(ox.NamedNode, p.graphs), build, iris.source(p.patent_id))
             data = b"".join(p.nquads for p in patents) + (ox.serialize(provenance, format=ox.RdfFormat.N_QUADS) or b"")
             self.oxigraph.bulk_load(data, format=ox.RdfFormat.N_QUADS)
             self.oxigraph.extend([
